@@ -1,0 +1,136 @@
+"""Tests for the bundled reference data and its loaders."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+
+from optimizer.reference_data import (
+    LOCATION_KINDS,
+    distance_km,
+    distance_matrix_km,
+    load_locations,
+    load_municipalities,
+    load_provinces,
+    validate_locations,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+LOCATIONS_CSV = REPO / "data" / "locations" / "locations.csv"
+
+
+@pytest.fixture(scope="module")
+def municipalities() -> pd.DataFrame:
+    return load_municipalities()
+
+
+@pytest.fixture(scope="module")
+def locations() -> pd.DataFrame:
+    return load_locations()
+
+
+def test_municipalities_count_and_population(municipalities: pd.DataFrame) -> None:
+    assert len(municipalities) == 342
+    assert municipalities["gm_code"].is_unique
+    assert municipalities["gm_code"].is_monotonic_increasing
+    assert int(municipalities["population"].sum()) == 17_942_942
+    assert list(municipalities.columns) == [
+        "gm_code",
+        "gm_name",
+        "pv_code",
+        "population",
+        "x_rd_m",
+        "y_rd_m",
+    ]
+
+
+def test_provinces(municipalities: pd.DataFrame) -> None:
+    provinces = load_provinces()
+    assert len(provinces) == 12
+    assert set(provinces["pv_code"]) == set(municipalities["pv_code"])
+    per_pv = municipalities.groupby("pv_code")["population"].sum()
+    assert (per_pv.reindex(provinces["pv_code"]).to_numpy() == provinces["population"]).all()
+
+
+def test_loaders_return_copies() -> None:
+    a = load_municipalities()
+    a.loc[0, "gm_name"] = "changed"
+    assert load_municipalities().loc[0, "gm_name"] != "changed"
+
+
+def test_locations_reference_real_municipalities(
+    locations: pd.DataFrame, municipalities: pd.DataFrame
+) -> None:
+    assert set(locations["gm_code"]) <= set(municipalities["gm_code"])
+    assert (locations["capacity"] > 0).all()
+    assert (locations["residents"] >= 0).all()
+    not_central = ~locations["kind"].isin(["col", "gvl"])
+    assert (locations.loc[not_central, "residents"] <= locations.loc[not_central, "capacity"]).all()
+    assert locations.groupby("gm_code").size().max() <= 3
+
+
+def test_location_kinds(locations: pd.DataFrame) -> None:
+    assert set(locations["kind"]) <= set(LOCATION_KINDS)
+    assert 200 <= len(locations) <= 300
+    counts = locations["kind"].value_counts()
+    assert counts.get("gvl", 0) + counts.get("col", 0) >= 1
+    assert 70 <= counts["azc"] <= 90
+    assert 120 <= counts["noodopvang"] <= 140
+    assert (locations["accepts_amv"] == (locations["kind"] == "amv")).all()
+    assert 60_000 <= locations["capacity"].sum() <= 75_000
+
+
+def test_ter_apel(locations: pd.DataFrame) -> None:
+    ter_apel = locations[(locations["gm_code"] == "GM1950") & (locations["kind"] == "gvl")]
+    assert len(ter_apel) == 1
+    assert int(ter_apel["capacity"].iloc[0]) == 2000
+    assert int(ter_apel["residents"].iloc[0]) == 1950
+
+
+def test_distance_groningen_maastricht(municipalities: pd.DataFrame) -> None:
+    xy = municipalities.set_index("gm_code")[["x_rd_m", "y_rd_m"]]
+    g, m = xy.loc["GM0014"], xy.loc["GM0935"]
+    d = float(distance_km(g["x_rd_m"], g["y_rd_m"], m["x_rd_m"], m["y_rd_m"]))
+    # Real crow-flies distance Groningen-Maastricht is ~270 km (road ~330 km).
+    assert 250 <= d <= 290
+
+
+def test_distance_matrix_symmetric(municipalities: pd.DataFrame) -> None:
+    xy = municipalities[["x_rd_m", "y_rd_m"]].to_numpy()[:50]
+    d = distance_matrix_km(xy, xy)
+    assert d.shape == (50, 50)
+    np.testing.assert_allclose(d, d.T)
+    np.testing.assert_allclose(np.diag(d), 0.0)
+    assert distance_matrix_km(xy[:3], xy[:7]).shape == (3, 7)
+
+
+def test_generator_is_reproducible(tmp_path: Path) -> None:
+    out = tmp_path / "locations.csv"
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "generate_locations.py"), "--out", str(out)],
+        check=True,
+        cwd=REPO,
+        capture_output=True,
+    )
+    assert out.read_bytes() == LOCATIONS_CSV.read_bytes()
+    assert len(load_locations(out)) == len(load_locations())
+
+
+def test_schema_rejects_bad_kind(locations: pd.DataFrame) -> None:
+    bad = locations.copy()
+    bad.loc[bad.index[0], "kind"] = "hotel"
+    with pytest.raises(pa.errors.SchemaError, match="kind"):
+        validate_locations(bad)
+
+
+def test_schema_rejects_unknown_municipality(locations: pd.DataFrame) -> None:
+    bad = locations.copy()
+    bad.loc[bad.index[0], "gm_code"] = "GM9999"
+    with pytest.raises(pa.errors.SchemaError, match="gm_code"):
+        validate_locations(bad)
