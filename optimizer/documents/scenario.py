@@ -1,0 +1,249 @@
+"""The scenario document: the state of reception for one planning week.
+
+This is the contract between planners (or their systems) and the optimizer. Field names listed in the
+issue are fixed; everything here is validated once, at the boundary, and the model code only ever
+sees a valid :class:`Scenario`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ISO_WEEK = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
+HALF_YEAR = re.compile(r"^(\d{4})-H([12])$")
+GM_CODE = r"^GM\d{4}$"
+
+
+class LocationKind(StrEnum):
+    """COA reception modalities (domain.md, 'Location kinds')."""
+
+    col = "col"  # central registration location (aanmeldcentrum)
+    gvl = "gvl"  # gemeenschappelijke vreemdelingenlocatie: all chain partners under one roof
+    pol = "pol"  # process location near an IND office
+    azc = "azc"  # regular asylum seekers' centre
+    gezinslocatie = "gezinslocatie"  # families without right to stay
+    vbl = "vbl"  # restricted-freedom location
+    amv = "amv"  # unaccompanied minors (alleenstaande minderjarige vreemdelingen)
+    htl = "htl"  # nuisance location (handhaving- en toezichtlocatie)
+    ebtl = "ebtl"  # extra begeleiding en toezicht
+    noodopvang = "noodopvang"  # emergency reception: temporary and expensive
+
+
+class Status(StrEnum):
+    arrival = "arrival"  # newly registered this week, at a col/gvl
+    resident = "resident"  # asylum seeker in a location, procedure running
+    status_holder = "status_holder"  # vergunninghouder: has a permit, awaits a municipality
+
+
+class Track(StrEnum):
+    """Procedure track (spoor) and chance of a permit."""
+
+    kansrijk = "kansrijk"
+    kansarm = "kansarm"
+    dublin = "dublin"
+    safe_country = "safe_country"
+    unknown = "unknown"
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HalfYear(_Doc):
+    id: Annotated[str, Field(description="Half-year of the taakstelling, e.g. '2026-H2'.")]
+    weeks_left: Annotated[int, Field(ge=1, le=27, description="Weeks left in the half-year, this one included.")]
+
+    @field_validator("id")
+    @classmethod
+    def _half_year_id(cls, v: str) -> str:
+        if not HALF_YEAR.match(v):
+            raise ValueError(f"half-year id must look like '2026-H2', got {v!r}")
+        return v
+
+
+class Policy(_Doc):
+    """Occupancy band and the prices of the soft rules, all in euros so planners can read them."""
+
+    occupancy_min: Annotated[float, Field(ge=0, le=1)] = 0.85
+    occupancy_max: Annotated[float, Field(ge=0, le=1)] = 0.91
+    band_eur_per_bed_week: Annotated[float, Field(ge=0)] = Field(
+        150.0, description="Price of one bed-week outside the occupancy band (idle or reserve lost)."
+    )
+    waiting_eur_per_person_day: Annotated[float, Field(ge=0)] = Field(
+        68.0, description="A status holder waiting in COA reception costs about EUR 68 a day (002 L3719)."
+    )
+    link_eur_per_person_km: Annotated[float, Field(ge=0)] = Field(
+        2.0, description="Preference for linking status holders near where they live now."
+    )
+    move_eur_per_person: Annotated[float, Field(ge=0)] = Field(
+        300.0, description="Cost and harm of moving one resident (transport, interrupted courses, work)."
+    )
+    move_eur_per_school_child: Annotated[float, Field(ge=0)] = Field(
+        2500.0, description="Extra cost of moving one school-age child (a change of school)."
+    )
+    transport_eur_per_person_km: Annotated[float, Field(ge=0)] = Field(
+        0.25, description="Travel cost of a placement or move per person-km."
+    )
+    kansrijk_region_eur_per_person: Annotated[float, Field(ge=0)] = Field(
+        150.0,
+        description="Kansrijk arrivals placed where their province has no remaining quota pay this; "
+        "scaled down where the province has quota left (placement near the future municipality).",
+    )
+    unplaced_eur_per_person: Annotated[float, Field(ge=0)] = Field(
+        10_000.0, description="An arrival without a bed (crisis emergency reception); must dominate."
+    )
+    link_candidates: Annotated[int, Field(ge=1, le=400)] = Field(
+        40, description="Status holders are linked among this many nearest municipalities with quota left."
+    )
+    rebalance_candidates: Annotated[int, Field(ge=0, le=400)] = Field(
+        12, description="Residents of locations above the band may move to this many nearest suitable "
+        "locations (0 = no rebalancing moves)."
+    )
+
+    @model_validator(mode="after")
+    def _band_ordered(self) -> Self:
+        if self.occupancy_min > self.occupancy_max:
+            raise ValueError(
+                f"occupancy_min ({self.occupancy_min}) must not exceed occupancy_max ({self.occupancy_max})"
+            )
+        return self
+
+
+class Location(_Doc):
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    name: str
+    gm_code: Annotated[str, Field(pattern=GM_CODE)]
+    kind: LocationKind
+    capacity: Annotated[int, Field(ge=0, description="Beds.")]
+    residents: Annotated[int, Field(ge=0, description="Persons at the location now, every status.")]
+    closing: bool = Field(False, description="Must be empty at the end of the week.")
+    accepts_families: bool = True
+    accepts_amv: bool = False
+    school_nearby: bool = False
+    cost_per_bed_day: Annotated[float, Field(ge=0, description="EUR per bed-day.")]
+
+    @property
+    def is_amv_location(self) -> bool:
+        """An amv location takes unaccompanied minors and no one else."""
+        return self.kind is LocationKind.amv or self.accepts_amv
+
+
+class Municipality(_Doc):
+    gm_code: Annotated[str, Field(pattern=GM_CODE)]
+    quota: Annotated[int, Field(ge=0, description="This half-year's taakstelling, persons.")]
+    housed: Annotated[int, Field(ge=0, description="Housed so far this half-year, persons.")] = 0
+    linked: Annotated[int, Field(ge=0, description="Linked, not yet housed, persons.")] = 0
+
+    @property
+    def remaining(self) -> int:
+        """Persons this municipality may still be linked this half-year (never negative)."""
+        return max(0, self.quota - self.housed - self.linked)
+
+
+class Household(_Doc):
+    """A household with a pseudonymous id. No names, no nationality: by design there is no field for it."""
+
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    size: Annotated[int, Field(ge=1, le=30)]
+    school_age_children: Annotated[int, Field(ge=0)] = 0
+    amv: bool = False
+    status: Status
+    track: Track = Track.unknown
+    location: Annotated[str, Field(min_length=1)]
+    linked_gm_code: Annotated[str | None, Field(pattern=GM_CODE)] = Field(
+        None, description="Status holders already linked keep their link and are not linked again."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.school_age_children > self.size:
+            raise ValueError(
+                f"school_age_children ({self.school_age_children}) exceeds size ({self.size})"
+            )
+        if self.amv and self.size != 1:
+            raise ValueError(f"an amv household is one unaccompanied minor, got size {self.size}")
+        if self.linked_gm_code is not None and self.status is not Status.status_holder:
+            raise ValueError("linked_gm_code is only for status holders")
+        return self
+
+    @property
+    def is_family(self) -> bool:
+        return self.size > 1
+
+
+class Scenario(_Doc):
+    """One planning week."""
+
+    week: Annotated[str, Field(description="ISO week, e.g. '2026-W48'.")]
+    half_year: HalfYear
+    policy: Policy = Policy()
+    locations: list[Location]
+    municipalities: list[Municipality]
+    households: list[Household]
+
+    @field_validator("week")
+    @classmethod
+    def _iso_week(cls, v: str) -> str:
+        if not ISO_WEEK.match(v):
+            raise ValueError(f"week must be an ISO week like '2026-W48', got {v!r}")
+        return v
+
+    @model_validator(mode="after")
+    def _consistency(self) -> Self:
+        errors = consistency_errors(self)
+        if errors:
+            raise ValueError("; ".join(errors[:20]) + (f" (+{len(errors) - 20} more)" if len(errors) > 20 else ""))
+        return self
+
+    def location_index(self) -> dict[str, Location]:
+        return {loc.id: loc for loc in self.locations}
+
+
+def consistency_errors(s: Scenario) -> list[str]:
+    """Cross-record checks, each message naming the field path and the value (PyPSA 'consistency')."""
+    errors: list[str] = []
+    for name, ids in (
+        ("locations", [x.id for x in s.locations]),
+        ("municipalities", [x.gm_code for x in s.municipalities]),
+        ("households", [x.id for x in s.households]),
+    ):
+        dupes = [k for k, n in Counter(ids).items() if n > 1]
+        if dupes:
+            errors.append(f"{name}: duplicate id(s) {dupes[:5]}")
+    locs = {loc.id: loc for loc in s.locations}
+    gms = {m.gm_code for m in s.municipalities}
+    for i, loc in enumerate(s.locations):
+        if loc.residents > 0 and loc.capacity == 0 and not loc.closing:
+            errors.append(f"locations[{i}].capacity: 0 beds but {loc.residents} residents and not closing")
+    listed: dict[str, int] = defaultdict(int)
+    for i, h in enumerate(s.households):
+        loc = locs.get(h.location)
+        if loc is None:
+            errors.append(f"households[{i}].location: unknown location {h.location!r}")
+            continue
+        listed[h.location] += h.size
+        if h.status is Status.arrival and loc.kind not in (LocationKind.col, LocationKind.gvl):
+            errors.append(
+                f"households[{i}].location: arrival {h.id!r} is at {loc.id!r} of kind "
+                f"{loc.kind.value!r}; arrivals are at a col or gvl"
+            )
+        if h.linked_gm_code is not None and h.linked_gm_code not in gms:
+            errors.append(f"households[{i}].linked_gm_code: unknown municipality {h.linked_gm_code!r}")
+    for i, loc in enumerate(s.locations):
+        n = listed.get(loc.id, 0)
+        if n > loc.residents:
+            errors.append(
+                f"locations[{i}].residents: {loc.residents} at {loc.id!r} but its listed households "
+                f"hold {n} persons"
+            )
+        if loc.closing and n < loc.residents:
+            errors.append(
+                f"locations[{i}].residents: {loc.id!r} is closing but only {n} of its {loc.residents} "
+                f"residents are listed as households, so the rest cannot be moved"
+            )
+    return errors

@@ -1,0 +1,44 @@
+"""Hard family *household_integrity*: every household of a class is accounted for exactly once.
+
+For a class c with n_c identical households (integer counts, so no household is ever split):
+- arrival:   sum_a v_place[a] + v_unplaced[c] = n_c   (stay arcs count as placed where they are)
+- rebalance: sum_a v_place[a] <= n_c                   (the rest stay)
+- link:      sum_k v_link[k] <= n_c                    (the rest wait)
+Closing classes are in :mod:`closing` (they must leave).
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from optimizer.model.instance import Instance
+from optimizer.model.linear import lin
+
+FAMILY = "household_integrity"
+
+
+def add_household_integrity(m: pyo.ConcreteModel, inst: Instance) -> None:
+    arrivals = set(inst.classes_with_role("arrival"))
+    rebalance = inst.classes_with_role("rebalance")
+    links = inst.classes_with_role("link")
+
+    def arrival_rule(_m: pyo.ConcreteModel, c: int) -> object:
+        e = lin([(1.0, m.v_place[a]) for a in m.arcs_of[c]] + [(1.0, m.v_unplaced[c])])
+        return e == inst.classes[c].n
+
+    def rebalance_rule(_m: pyo.ConcreteModel, c: int) -> object:
+        if not m.arcs_of[c]:
+            return pyo.Constraint.Skip
+        return lin([(1.0, m.v_place[a]) for a in m.arcs_of[c]]) <= inst.classes[c].n
+
+    def link_rule(_m: pyo.ConcreteModel, c: int) -> object:
+        if not m.links_of[c]:
+            return pyo.Constraint.Skip
+        return lin([(1.0, m.v_link[k]) for k in m.links_of[c]]) <= inst.classes[c].n
+
+    if arrivals:
+        m.household_integrity_arrival = pyo.Constraint(sorted(arrivals), rule=arrival_rule)
+    if rebalance:
+        m.household_integrity_rebalance = pyo.Constraint(rebalance, rule=rebalance_rule)
+    if links:
+        m.household_integrity_link = pyo.Constraint(links, rule=link_rule)

@@ -1,0 +1,88 @@
+"""Constraint family *suitability*: which locations may receive which household.
+
+Suitability is enforced by sparsity: a placement arc exists only for a suitable (class, location)
+pair, so an unsuitable placement has no variable at all. This module is the single source of the
+rules, and also says *why* a location is unsuitable (for unplaced reasons and explanations).
+
+Rules (issue 2):
+- amv households only in amv locations, and amv locations take no one else;
+- households of more than one person only where ``accepts_families``;
+- school-age children only where ``school_nearby``;
+- status holders go to azc, pol or noodopvang;
+- otherwise dublin, safe_country and kansarm go to col/gvl/pol/vbl; kansrijk and unknown to
+  azc, pol or noodopvang;
+- a closing location receives no one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from optimizer.documents.scenario import Location, LocationKind, Status, Track
+
+FAMILY = "suitability"
+
+PROCESS_KINDS = frozenset({LocationKind.col, LocationKind.gvl, LocationKind.pol, LocationKind.vbl})
+REGULAR_KINDS = frozenset({LocationKind.azc, LocationKind.pol, LocationKind.noodopvang})
+PROCESS_TRACKS = frozenset({Track.dublin, Track.safe_country, Track.kansarm})
+
+
+class Group(StrEnum):
+    """Which kinds of location a household may go to, by status and track."""
+
+    process = "process"  # dublin, safe_country, kansarm: col/gvl/pol/vbl
+    regular = "regular"  # status holders, kansrijk, unknown: azc/pol/noodopvang
+    amv = "amv"  # unaccompanied minors: amv locations only
+
+
+GROUP_KINDS: dict[Group, frozenset[LocationKind]] = {
+    Group.process: PROCESS_KINDS,
+    Group.regular: REGULAR_KINDS,
+    Group.amv: frozenset({LocationKind.amv}),
+}
+GROUP_WORDS = {
+    Group.process: "dublin, safe-country and kansarm tracks",
+    Group.regular: "status holders and kansrijk or unknown tracks",
+    Group.amv: "unaccompanied minors",
+}
+
+
+def group_of(status: Status, track: Track, amv: bool) -> Group:
+    if amv:
+        return Group.amv
+    if status is Status.status_holder:
+        return Group.regular
+    return Group.process if track in PROCESS_TRACKS else Group.regular
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """All that suitability looks at in a household (never anything personal beyond this)."""
+
+    group: Group
+    family: bool
+    school: bool
+
+
+def unsuitable_reason(p: Profile, loc: Location) -> str | None:
+    """None when ``loc`` suits ``p``, else a short planner-readable reason."""
+    if loc.closing:
+        return "closing"
+    if p.group is Group.amv and not loc.is_amv_location:
+        return "not an amv location"
+    if p.group is not Group.amv and loc.is_amv_location:
+        return "amv location (unaccompanied minors only)"
+    if loc.kind not in GROUP_KINDS[p.group]:
+        return f"{loc.kind.value} is not for {GROUP_WORDS[p.group]}"
+    if p.family and not loc.accepts_families:
+        return "takes no families"
+    if p.school and not loc.school_nearby:
+        return "no school nearby"
+    if loc.capacity <= 0:
+        return "no beds"
+    return None
+
+
+def is_suitable(p: Profile, loc: Location) -> bool:
+    return unsuitable_reason(p, loc) is None

@@ -1,0 +1,257 @@
+"""From a validated scenario to the sparse index sets of the model.
+
+Households are aggregated into *classes* of identical households: same role, same origin location,
+same suitability profile and the same size and number of school-age children. Every cost and rule of
+the model depends on a household only through these, so assigning class counts to locations
+(a transportation problem with a tight LP bound) and then handing out the members in id order is
+exact. The index sets are built by ``*_indices`` style functions (Temoa): only suitable arcs exist.
+
+Roles:
+- ``arrival``: newly registered households at a col/gvl: placed (or staying, where suitable) or unplaced;
+- ``closing``: every household at a closing location: must move;
+- ``rebalance``: residents of an open location above the occupancy band: may move to one of the
+  ``policy.rebalance_candidates`` nearest suitable locations that are below the band;
+- ``link``: status holders without a link: linked to one of the ``policy.link_candidates`` nearest
+  municipalities with enough quota left, or left waiting.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from optimizer.documents.scenario import Household, Location, Scenario, Status, Track
+from optimizer.model.families.suitability import Group, Profile, group_of, unsuitable_reason
+from optimizer.reference_data import distance_matrix_km, load_municipalities
+
+DAYS = 7
+
+# Per-household cost components of a placement arc, in euros for the week.
+ARC_COMPONENTS = ("bed_cost", "transport", "moves", "school_moves", "kansrijk_region")
+
+
+@dataclass(frozen=True, slots=True)
+class ClassKey:
+    """Everything the model sees of a household; members of a class are interchangeable."""
+
+    role: str
+    origin: int
+    group: Group
+    kansrijk_arrival: bool  # only kansrijk arrivals pay the kansrijk_region cost
+    size: int
+    school_children: int
+
+    @property
+    def profile(self) -> Profile:
+        return Profile(group=self.group, family=self.size > 1, school=self.school_children > 0)
+
+
+@dataclass(slots=True)
+class HouseholdClass:
+    key: ClassKey
+    members: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.members)
+
+    @property
+    def persons(self) -> int:
+        return self.key.size
+
+
+@dataclass(slots=True)
+class Instance:
+    """Clean, typed, index-based data for the model builder (no pydantic, no files)."""
+
+    scenario: Scenario
+    locations: list[Location]
+    loc_index: dict[str, int]
+    gm_codes: list[str]
+    gm_index: dict[str, int]
+    remaining: np.ndarray  # persons of quota left per municipality
+    pace_target: np.ndarray  # persons this week per municipality
+    loc_gm: np.ndarray  # municipality index of each location (-1 if not in the scenario)
+    dist_loc_loc: np.ndarray  # km
+    dist_loc_gm: np.ndarray  # km
+    region_factor: np.ndarray  # per location, 0 (province with most quota per bed) .. 1 (none)
+    classes: list[HouseholdClass]
+    # placement arcs (class -> location); stay arcs have dest == origin
+    arc_class: np.ndarray
+    arc_dest: np.ndarray
+    arc_cost: np.ndarray  # (n_arcs, len(ARC_COMPONENTS)) per household
+    # link arcs (class -> municipality)
+    link_class: np.ndarray
+    link_gm: np.ndarray
+    link_cost: np.ndarray  # per household, EUR
+    over_band_at_start: set[int]
+    households: dict[str, Household]
+
+    @property
+    def n_arcs(self) -> int:
+        return int(self.arc_class.shape[0])
+
+    @property
+    def n_links(self) -> int:
+        return int(self.link_class.shape[0])
+
+    def classes_with_role(self, role: str) -> list[int]:
+        return [i for i, c in enumerate(self.classes) if c.key.role == role]
+
+    def is_stay(self, arc: int) -> bool:
+        return int(self.arc_dest[arc]) == self.classes[int(self.arc_class[arc])].key.origin
+
+
+def _points(gm_codes: list[str]) -> np.ndarray:
+    ref = load_municipalities().set_index("gm_code")
+    missing = [g for g in gm_codes if g not in ref.index]
+    if missing:
+        raise ValueError(f"gm_code(s) not in the CBS 2024 municipalities: {sorted(set(missing))[:5]}")
+    return ref.loc[gm_codes, ["x_rd_m", "y_rd_m"]].to_numpy(dtype=float)
+
+
+def _region_factor(s: Scenario, locs: list[Location]) -> np.ndarray:
+    """Per location: 1 - (remaining quota per bed in its province) / (the best province's)."""
+    ref = load_municipalities().set_index("gm_code")["pv_code"]
+    quota_left: dict[str, float] = defaultdict(float)
+    for m in s.municipalities:
+        quota_left[ref[m.gm_code]] += m.remaining
+    beds: dict[str, float] = defaultdict(float)
+    for loc in locs:
+        if not loc.closing:
+            beds[ref[loc.gm_code]] += loc.capacity
+    ratio = {pv: quota_left[pv] / beds[pv] for pv in beds if beds[pv] > 0}
+    best = max(ratio.values(), default=0.0)
+    if best <= 0:
+        return np.zeros(len(locs))
+    return np.array([1.0 - ratio.get(ref[loc.gm_code], 0.0) / best for loc in locs])
+
+
+def _class_key(role: str, origin: int, h: Household) -> ClassKey:
+    kansrijk = role == "arrival" and h.status is Status.arrival and h.track is Track.kansrijk
+    return ClassKey(role, origin, group_of(h.status, h.track, h.amv), kansrijk, h.size,
+                    h.school_age_children)
+
+
+def _build_classes(s: Scenario, loc_index: dict[str, int], over_band: set[int]) -> list[HouseholdClass]:
+    by_key: dict[ClassKey, HouseholdClass] = {}
+    for h in s.households:
+        o = loc_index[h.location]
+        loc = s.locations[o]
+        keys: list[ClassKey] = []
+        if loc.closing:
+            keys.append(_class_key("closing", o, h))
+        elif h.status is Status.arrival:
+            keys.append(_class_key("arrival", o, h))
+        elif o in over_band:
+            keys.append(_class_key("rebalance", o, h))
+        if h.status is Status.status_holder and h.linked_gm_code is None:
+            keys.append(ClassKey("link", o, Group.regular, False, h.size, 0))
+        for k in keys:
+            by_key.setdefault(k, HouseholdClass(k)).members.append(h.id)
+    classes = sorted(by_key.values(), key=lambda c: (
+        c.key.role, c.key.origin, c.key.group.value, c.key.kansrijk_arrival, c.key.size,
+        c.key.school_children))
+    for c in classes:
+        c.members.sort()
+    return classes
+
+
+def build_instance(s: Scenario) -> Instance:
+    """Index sets, distances and per-arc costs. Raises ValueError for gm_codes unknown to CBS 2024."""
+    p = s.policy
+    locs = list(s.locations)
+    loc_index = {loc.id: i for i, loc in enumerate(locs)}
+    gm_codes = [m.gm_code for m in s.municipalities]
+    gm_index = {g: i for i, g in enumerate(gm_codes)}
+    loc_pts = _points([loc.gm_code for loc in locs])
+    gm_pts = _points(gm_codes) if gm_codes else np.zeros((0, 2))
+    d_ll = distance_matrix_km(loc_pts, loc_pts)
+    d_lg = distance_matrix_km(loc_pts, gm_pts) if gm_codes else np.zeros((len(locs), 0))
+    remaining = np.array([m.remaining for m in s.municipalities], dtype=float)
+    # whole persons: the week's share rounded up, so the pace is never planned below the quota
+    pace = np.ceil(remaining / s.half_year.weeks_left - 1e-9)
+    region = _region_factor(s, locs)
+    occ_start = np.array([loc.residents / loc.capacity if loc.capacity else np.inf for loc in locs])
+    open_ = np.array([not loc.closing for loc in locs])
+    over_band = {i for i in range(len(locs)) if open_[i] and occ_start[i] > p.occupancy_max}
+    below_band = np.array([open_[i] and occ_start[i] < p.occupancy_max for i in range(len(locs))])
+    classes = _build_classes(s, loc_index, over_band)
+
+    bed_week = np.array([loc.cost_per_bed_day * DAYS for loc in locs])
+    a_cls: list[int] = []
+    a_dst: list[int] = []
+    a_cost: list[tuple[float, ...]] = []
+    l_cls: list[int] = []
+    l_gm: list[int] = []
+    l_cost: list[float] = []
+    suit_cache: dict[Profile, np.ndarray] = {}
+
+    def suitable_mask(prof: Profile) -> np.ndarray:
+        if prof not in suit_cache:
+            suit_cache[prof] = np.array([unsuitable_reason(prof, loc) is None for loc in locs])
+        return suit_cache[prof]
+
+    for ci, c in enumerate(classes):
+        k = c.key
+        if k.role == "link":
+            order = np.argsort(d_lg[k.origin], kind="stable")
+            picked = [int(g) for g in order if remaining[g] >= k.size][: p.link_candidates]
+            for g in sorted(picked):
+                l_cls.append(ci)
+                l_gm.append(g)
+                l_cost.append(k.size * p.link_eur_per_person_km * float(d_lg[k.origin, g]))
+            continue
+        mask = suitable_mask(k.profile).copy()
+        if k.role == "rebalance":
+            mask &= below_band
+            mask[k.origin] = False
+            cand = np.flatnonzero(mask)
+            cand = cand[np.argsort(d_ll[k.origin, cand], kind="stable")][: p.rebalance_candidates]
+            dests = sorted(int(x) for x in cand)
+        else:
+            dests = [int(x) for x in np.flatnonzero(mask)]
+        for d in dests:
+            stay = d == k.origin
+            km = 0.0 if stay else float(d_ll[k.origin, d])
+            if k.role == "rebalance":
+                bed = k.size * (bed_week[d] - bed_week[k.origin])
+            else:
+                bed = k.size * bed_week[d]
+            moved_resident = k.role != "arrival" and not stay
+            a_cls.append(ci)
+            a_dst.append(d)
+            a_cost.append((
+                bed,
+                k.size * p.transport_eur_per_person_km * km,
+                k.size * p.move_eur_per_person if moved_resident else 0.0,
+                k.school_children * p.move_eur_per_school_child if moved_resident else 0.0,
+                k.size * p.kansrijk_region_eur_per_person * float(region[d])
+                if k.kansrijk_arrival
+                else 0.0,
+            ))
+
+    return Instance(
+        scenario=s,
+        locations=locs,
+        loc_index=loc_index,
+        gm_codes=gm_codes,
+        gm_index=gm_index,
+        remaining=remaining,
+        pace_target=pace,
+        loc_gm=np.array([gm_index.get(loc.gm_code, -1) for loc in locs], dtype=int),
+        dist_loc_loc=d_ll,
+        dist_loc_gm=d_lg,
+        region_factor=region,
+        classes=classes,
+        arc_class=np.array(a_cls, dtype=int),
+        arc_dest=np.array(a_dst, dtype=int),
+        arc_cost=np.array(a_cost, dtype=float).reshape(-1, len(ARC_COMPONENTS)),
+        link_class=np.array(l_cls, dtype=int),
+        link_gm=np.array(l_gm, dtype=int),
+        link_cost=np.array(l_cost, dtype=float),
+        over_band_at_start=over_band,
+        households={h.id: h for h in s.households},
+    )

@@ -1,0 +1,340 @@
+"""Solve the weekly allocation with HiGHS (through Pyomo) and turn the counts back into a plan.
+
+Solving never raises on infeasibility: hard rules are elastic (priced at a penalty), so HiGHS always
+finds a plan, and any hard slack above zero becomes ``status = infeasible`` with a diagnosis naming
+the family, the place and the amount.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.results import SolutionStatus
+from pyomo.contrib.solver.solvers.highs import Highs
+
+from optimizer.documents.plan import (
+    Link,
+    ModelSize,
+    Placement,
+    Plan,
+    PlanStatus,
+    Unplaced,
+    Violation,
+)
+from optimizer.documents.scenario import Scenario
+from optimizer.kpis import compute_kpis
+from optimizer.model.build import cost_breakdown, create_model
+from optimizer.model.families.suitability import unsuitable_reason
+from optimizer.model.instance import Instance, build_instance
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Time limit, gap, threads and seed: the same input gives the same plan."""
+
+    time_limit_s: float = 60.0
+    mip_rel_gap: float = 0.005
+    threads: int = 1
+    seed: int = 20261122
+    relax: bool = False  # solve the LP relaxation only (benchmarks: the floor any solve pays)
+    reduced_cost_window_eur: float = 10.0  # arcs above this LP reduced cost start fixed at zero
+
+
+@dataclass
+class Solved:
+    """The counts found by the solver, before disaggregation."""
+
+    place: np.ndarray
+    unplaced: dict[int, int]
+    stuck: dict[int, int]
+    link: np.ndarray
+    excess: dict[int, float]
+    objective: float
+    bound: float
+    status: str
+    solve_seconds: float
+    costs: dict[str, float]
+    lp_seconds: float = 0.0
+
+
+def scenario_hash(s: Scenario) -> str:
+    return hashlib.sha256(s.model_dump_json().encode()).hexdigest()[:16]
+
+
+def _values(var: pyo.Var, integer: bool) -> dict[int, float]:
+    out = {}
+    for k, v in var.items():
+        x = v.value or 0.0
+        out[k] = round(x) if integer else x
+    return out
+
+
+def _highs_options(opts: SolveOptions, relax: bool) -> dict[str, object]:
+    return {
+        "random_seed": opts.seed,
+        "solve_relaxation": relax,
+        "mip_feasibility_tolerance": 1e-7,
+    }
+
+
+def _class_bound(inst: Instance, m: pyo.ConcreteModel, v: pyo.Var) -> int:
+    """Upper bound of a placement or link variable: the households in its class."""
+    j = v.index()
+    if v.parent_component() is m.v_place:
+        return inst.classes[int(inst.arc_class[j])].n
+    return inst.classes[int(inst.link_class[j])].n
+
+
+def _set_start_from_values(solver: Highs, m: pyo.ConcreteModel) -> None:
+    """Hand the values loaded in the model to HiGHS as a MIP start."""
+    colmap = solver._pyomo_var_to_solver_var_map  # noqa: SLF001 (pinned pyomo version)
+    idx, val = [], []
+    for v in m.component_data_objects(pyo.Var, descend_into=True):
+        j = colmap.get(id(v))
+        if j is not None and v.value is not None:
+            idx.append(j)
+            val.append(float(v.value))
+    solver._solver_model.setSolution(  # noqa: SLF001
+        len(idx), np.array(idx, dtype=np.int32), np.array(val, dtype=np.float64)
+    )
+
+
+def _restrict(m: pyo.ConcreteModel, inst: Instance, rc: object, tau: float) -> list[pyo.Var]:
+    """Fix to zero every arc that the LP leaves empty and whose reduced cost exceeds ``tau``.
+
+    Reduced-cost reasoning: an arc with reduced cost above (incumbent - LP bound) cannot be used
+    by any better plan, so with the tight LP of this model the restricted MIP loses (almost)
+    nothing; the gap reported is always against the LP bound of the full model.
+    """
+    fixed: list[pyo.Var] = []
+    for var, n in ((m.v_place, inst.n_arcs), (m.v_link, inst.n_links)):
+        for j in range(n):
+            v = var[j]
+            if (v.value or 0.0) <= 1e-6 and rc[v] > tau:  # type: ignore[index]
+                v.setub(0)
+                fixed.append(v)
+    return fixed
+
+
+def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Solved:
+    """LP relaxation (the global bound), a MIP restricted by reduced costs, and, if the gap to the
+    LP bound is still above the target, the full MIP from that incumbent."""
+    solver = Highs()
+    common = {
+        "threads": opts.threads,
+        "load_solutions": False,
+        "raise_exception_on_nonoptimal_result": False,
+    }
+    t0 = time.perf_counter()
+    res = solver.solve(
+        m, time_limit=opts.time_limit_s, solver_options=_highs_options(opts, True), **common
+    )
+    lp_seconds = time.perf_counter() - t0
+    lp_ok = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+    lp_bound = float(res.incumbent_objective) if lp_ok and res.incumbent_objective is not None else None
+    full_model = True  # is the last solve over the full model (so its bound is global)?
+    if not opts.relax and lp_ok:
+        rc = res.solution_loader.get_reduced_costs()
+        res.solution_loader.load_vars()
+        fixed = _restrict(m, inst, rc, opts.reduced_cost_window_eur)
+        full_model = not fixed
+        left = opts.time_limit_s - (time.perf_counter() - t0)
+        res = solver.solve(
+            m, time_limit=max(1.0, left), rel_gap=opts.mip_rel_gap * 0.8,
+            solver_options=_highs_options(opts, False), **common,
+        )
+        got = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+        gap = (float(res.incumbent_objective) - lp_bound) / max(1.0, abs(res.incumbent_objective)) \
+            if got and lp_bound is not None else 1.0
+        left = opts.time_limit_s - (time.perf_counter() - t0)
+        if gap > opts.mip_rel_gap and left > 1.0:
+            # widen to the full model, starting from the restricted incumbent
+            if got:
+                res.solution_loader.load_vars()
+            for v in fixed:
+                v.setub(_class_bound(inst, m, v))
+            if got:
+                _set_start_from_values(solver, m)
+            full_model = True
+            res = solver.solve(
+                m, time_limit=left, rel_gap=opts.mip_rel_gap,
+                solver_options=_highs_options(opts, False), **common,
+            )
+    elif not opts.relax:
+        res = solver.solve(
+            m, time_limit=opts.time_limit_s, rel_gap=opts.mip_rel_gap,
+            solver_options=_highs_options(opts, False), **common,
+        )
+    secs = time.perf_counter() - t0
+    if res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible):
+        res.solution_loader.load_vars()
+    else:  # no incumbent within the time limit: nothing is placed
+        for v in m.component_data_objects(pyo.Var):
+            v.set_value(0, skip_validation=True)
+    integer = not opts.relax
+    pv = _values(m.v_place, integer)
+    lv = _values(m.v_link, integer)
+    place = np.array([pv[a] for a in range(inst.n_arcs)], dtype=float)
+    link = np.array([lv[k] for k in range(inst.n_links)], dtype=float)
+    objective = float(res.incumbent_objective) if res.incumbent_objective is not None else float("nan")
+    bound = float(res.objective_bound) if res.objective_bound is not None else objective
+    if lp_bound is not None:
+        # a restricted MIP's own bound is not global: then the LP bound of the full model is
+        bound = max(bound, lp_bound) if full_model and not opts.relax else lp_bound
+    has = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+    gap = abs(objective - bound) / max(1.0, abs(objective)) if has else 1.0
+    status = "no_solution" if not has else ("optimal" if gap <= opts.mip_rel_gap + 1e-9 else "feasible")
+    return Solved(
+        place=place,
+        unplaced={int(c): int(v) for c, v in _values(m.v_unplaced, integer).items()},
+        stuck={int(c): int(v) for c, v in _values(m.v_closing_stuck, integer).items()}
+        if hasattr(m, "v_closing_stuck") else {},
+        link=link,
+        excess={int(i): float(v) for i, v in _values(m.v_capacity_excess, False).items() if v > 1e-6}
+        if hasattr(m, "v_capacity_excess") else {},
+        objective=objective,
+        bound=bound,
+        status=status,
+        solve_seconds=secs,
+        costs=cost_breakdown(m),
+        lp_seconds=lp_seconds,
+    )
+
+
+def _unplaced_reason(inst: Instance, c: int) -> str:
+    key = inst.classes[c].key
+    prof = key.profile
+    reasons = [unsuitable_reason(prof, loc) for loc in inst.locations]
+    if all(r is not None for r in reasons):
+        return "no suitable location anywhere (" + ", ".join(
+            sorted({r for r in reasons if r}))[:120] + ")"
+    return "no room in any suitable location (beds short)"
+
+
+def disaggregate(inst: Instance, sol: Solved) -> tuple[list[Placement], list[Link], list[Unplaced]]:
+    """Hand out class members in id order to the arcs in arc order: deterministic and exact."""
+    placements: list[Placement] = []
+    links: list[Link] = []
+    unplaced: list[Unplaced] = []
+    cursor = {c: 0 for c in range(len(inst.classes))}
+    for a in range(inst.n_arcs):
+        n = int(round(sol.place[a]))
+        if n <= 0:
+            continue
+        c = int(inst.arc_class[a])
+        cls = inst.classes[c]
+        members = cls.members[cursor[c]: cursor[c] + n]
+        cursor[c] += n
+        d = int(inst.arc_dest[a])
+        if d == cls.key.origin:
+            continue
+        for h in members:
+            placements.append(Placement(
+                household=h,
+                location=inst.locations[d].id,
+                from_location=inst.locations[cls.key.origin].id,
+                reason=cls.key.role,
+                distance_km=round(float(inst.dist_loc_loc[cls.key.origin, d]), 1),
+            ))
+    for c, n in sorted(sol.unplaced.items()):
+        cls = inst.classes[c]
+        reason = _unplaced_reason(inst, c)
+        for h in cls.members[cursor[c]: cursor[c] + n]:
+            unplaced.append(Unplaced(household=h, persons=cls.persons, reason=reason))
+        cursor[c] += n
+    for k in range(inst.n_links):
+        n = int(round(sol.link[k]))
+        if n <= 0:
+            continue
+        c = int(inst.link_class[k])
+        cls = inst.classes[c]
+        g = int(inst.link_gm[k])
+        for h in cls.members[cursor[c]: cursor[c] + n]:
+            links.append(Link(
+                household=h, gm_code=inst.gm_codes[g], persons=cls.persons,
+                distance_km=round(float(inst.dist_loc_gm[cls.key.origin, g]), 1),
+            ))
+        cursor[c] += n
+    placements.sort(key=lambda p: p.household)
+    links.sort(key=lambda x: x.household)
+    unplaced.sort(key=lambda u: u.household)
+    return placements, links, unplaced
+
+
+def diagnose(inst: Instance, sol: Solved) -> list[Violation]:
+    """Hard rules that could not hold, in planner words (elastic slack above zero)."""
+    out: list[Violation] = []
+    stuck_at: dict[int, int] = {}
+    for c, n in sol.stuck.items():
+        if n > 0:
+            o = inst.classes[c].key.origin
+            stuck_at[o] = stuck_at.get(o, 0) + n * inst.classes[c].persons
+    for o, persons in sorted(stuck_at.items()):
+        loc = inst.locations[o]
+        out.append(Violation(
+            family="closing", where=loc.id, amount=persons, unit="persons",
+            message=f"{loc.name} ({loc.id}) is closing but {persons} residents have no suitable "
+            f"free bed elsewhere",
+        ))
+    for i, x in sorted(sol.excess.items()):
+        loc = inst.locations[i]
+        n = int(np.ceil(x - 1e-6))
+        out.append(Violation(
+            family="capacity", where=loc.id, amount=n, unit="persons",
+            message=f"{loc.name} ({loc.id}) ends the week {n} persons over its {loc.capacity} beds: "
+            f"no suitable free bed elsewhere for them",
+        ))
+    return out
+
+
+def allocate(s: Scenario, opts: SolveOptions | None = None) -> Plan:
+    """The weekly allocation: build, solve, disaggregate, diagnose and measure."""
+    opts = opts or SolveOptions()
+    t0 = time.perf_counter()
+    inst = build_instance(s)
+    m = create_model(inst)
+    build_s = time.perf_counter() - t0
+    sol = solve_model(m, inst, opts)
+    placements, links, unplaced = disaggregate(inst, sol)
+    diagnosis = diagnose(inst, sol)
+    if sol.status == "no_solution":
+        status = PlanStatus.infeasible
+        diagnosis.append(Violation(
+            family="time_limit", where="model", amount=opts.time_limit_s, unit="seconds",
+            message="HiGHS found no plan within the time limit; raise --time-limit",
+        ))
+    elif diagnosis:
+        status = PlanStatus.infeasible
+    else:
+        status = PlanStatus(sol.status)
+    kpis = compute_kpis(inst, placements, links, unplaced, sol.costs)
+    gap = abs(sol.objective - sol.bound) / max(1.0, abs(sol.objective)) if sol.objective == sol.objective else 1.0
+    n_int = inst.n_arcs + inst.n_links + len(sol.unplaced) + len(sol.stuck)
+    return Plan(
+        week=s.week,
+        scenario_hash=scenario_hash(s),
+        status=status,
+        objective=round(sol.objective, 2) if sol.objective == sol.objective else 0.0,
+        bound=round(sol.bound, 2) if sol.bound == sol.bound else 0.0,
+        gap=round(gap, 6),
+        solve_seconds=round(sol.solve_seconds, 3),
+        solver=f"HiGHS via Pyomo (threads={opts.threads}, seed={opts.seed}, "
+        f"gap={opts.mip_rel_gap}, time_limit={opts.time_limit_s}s)",
+        placements=placements,
+        links=links,
+        unplaced=unplaced,
+        diagnosis=diagnosis,
+        kpis=kpis,
+        model=ModelSize(
+            classes=len(inst.classes),
+            variables=m.nvariables(),
+            integer_variables=n_int,
+            constraints=m.nconstraints(),
+            build_seconds=round(build_s, 3),
+            households=len(s.households),
+        ),
+    )

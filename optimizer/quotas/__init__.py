@@ -1,0 +1,1 @@
+"""Half-yearly housing quotas (taakstelling) for status holders."""
