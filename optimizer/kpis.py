@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 DAYS = 7
 
 
-def end_residents(inst: Instance, placements: list[Placement], unplaced: list[Unplaced]) -> dict[str, int]:
+def end_residents(
+    inst: Instance, placements: list[Placement], unplaced: list[Unplaced]
+) -> dict[str, int]:
     """Residents per location at the end of the week."""
     end = {loc.id: loc.residents for loc in inst.locations}
     hh = inst.households
@@ -57,18 +59,28 @@ def compute_kpis(
         bed_cost += e * loc.cost_per_bed_day * DAYS
         dev = 0.0
         if not loc.closing and loc.capacity > 0:
-            lo, hi = band_low(p.occupancy_min, loc.capacity), band_high(p.occupancy_max, loc.capacity)
+            lo, hi = (
+                band_low(p.occupancy_min, loc.capacity),
+                band_high(p.occupancy_max, loc.capacity),
+            )
             dev = e - hi if e > hi else (e - lo if e < lo else 0.0)
             if abs(dev) > 1e-9:
                 outside += 1
                 band_dev += abs(dev)
-        loc_kpis.append(LocationKpi(
-            id=loc.id, kind=loc.kind.value, capacity=loc.capacity,
-            residents_start=loc.residents, residents_end=e,
-            occupancy_start=round(loc.residents / loc.capacity, 4) if loc.capacity else None,
-            occupancy_end=round(e / loc.capacity, 4) if loc.capacity else None,
-            band_deviation_beds=round(dev, 2), intake=intake[loc.id], outflow=outflow[loc.id],
-        ))
+        loc_kpis.append(
+            LocationKpi(
+                id=loc.id,
+                kind=loc.kind.value,
+                capacity=loc.capacity,
+                residents_start=loc.residents,
+                residents_end=e,
+                occupancy_start=round(loc.residents / loc.capacity, 4) if loc.capacity else None,
+                occupancy_end=round(e / loc.capacity, 4) if loc.capacity else None,
+                band_deviation_beds=round(dev, 2),
+                intake=intake[loc.id],
+                outflow=outflow[loc.id],
+            )
+        )
 
     linked: dict[str, int] = defaultdict(int)
     for lk in links:
@@ -81,11 +93,16 @@ def compute_kpis(
         short = max(0.0, target - linked[m.gm_code])
         short_total += short
         target_total += target
-        muni.append(MunicipalityKpi(
-            gm_code=m.gm_code, quota=m.quota, remaining_before=m.remaining,
-            target_this_week=round(target, 2), linked_this_week=linked[m.gm_code],
-            pace_shortfall=round(short, 2),
-        ))
+        muni.append(
+            MunicipalityKpi(
+                gm_code=m.gm_code,
+                quota=m.quota,
+                remaining_before=m.remaining,
+                target_this_week=round(target, 2),
+                linked_this_week=linked[m.gm_code],
+                pace_shortfall=round(short, 2),
+            )
+        )
 
     arrivals = [h for h in s.households if h.status is Status.arrival]
     placed_arrivals = {pl.household for pl in placements if pl.reason == "arrival"}
@@ -95,7 +112,9 @@ def compute_kpis(
     start_total = sum(loc.residents for loc in inst.locations)
     end_total = sum(end.values())
     return Kpis(
-        occupancy_total_start=round(start_total / max(1, sum(x.capacity for x in inst.locations)), 4),
+        occupancy_total_start=round(
+            start_total / max(1, sum(x.capacity for x in inst.locations)), 4
+        ),
         occupancy_total_end=round(end_total / max(1, beds), 4),
         beds_total=beds,
         residents_start=start_total,
@@ -106,7 +125,8 @@ def compute_kpis(
         arrivals_persons=sum(h.size for h in arrivals),
         arrivals_placed_persons=sum(hh[i].size for i in placed_arrivals),
         arrivals_staying_persons=sum(
-            h.size for h in arrivals if h.id not in placed_arrivals and h.id not in unplaced_ids),
+            h.size for h in arrivals if h.id not in placed_arrivals and h.id not in unplaced_ids
+        ),
         beds_short=sum(u.persons for u in unplaced),
         moves_households=len(moves),
         moves_persons=sum(hh[pl.household].size for pl in moves),
@@ -115,7 +135,9 @@ def compute_kpis(
         links_persons=sum(lk.persons for lk in links),
         quota_target_persons=round(target_total, 2),
         quota_pace_shortfall_persons=round(short_total, 2),
-        distance_person_km=round(sum(pl.distance_km * hh[pl.household].size for pl in placements), 1),
+        distance_person_km=round(
+            sum(pl.distance_km * hh[pl.household].size for pl in placements), 1
+        ),
         link_distance_person_km=round(sum(lk.distance_km * lk.persons for lk in links), 1),
         bed_cost_eur_week=round(bed_cost, 2),
         objective_terms_eur={k: round(v, 2) for k, v in costs.items()},

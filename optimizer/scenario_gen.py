@@ -71,7 +71,9 @@ def _pick_locations(rng: np.random.Generator, df: pd.DataFrame, scale: float) ->
     picks: list[int] = []
     for _kind, grp in rest.groupby("kind", sort=True):
         k = max(1, round(len(grp) * n / len(rest)))
-        picks.extend(rng.choice(grp.index.to_numpy(), size=min(k, len(grp)), replace=False).tolist())
+        picks.extend(
+            rng.choice(grp.index.to_numpy(), size=min(k, len(grp)), replace=False).tolist()
+        )
     return pd.concat([entry, rest.loc[sorted(picks)]]).sort_values("id")
 
 
@@ -82,7 +84,9 @@ def generate_scenario(spec: ScenarioSpec | None = None) -> Scenario:
     munis = load_municipalities()
 
     noodopvang = locs.index[locs["kind"] == "noodopvang"].to_numpy()
-    closing_idx = set(rng.choice(noodopvang, size=min(spec.closing, len(noodopvang)), replace=False).tolist())
+    closing_idx = set(
+        rng.choice(noodopvang, size=min(spec.closing, len(noodopvang)), replace=False).tolist()
+    )
 
     households: list[Household] = []
     counter = iter(range(1, 10_000_000))
@@ -103,10 +107,17 @@ def generate_scenario(spec: ScenarioSpec | None = None) -> Scenario:
         amv = rng.random() < spec.amv_share
         size = 1 if amv else int(_sizes(rng, 1)[0])
         track = str(rng.choice(ARRIVAL_TRACKS, p=ARRIVAL_TRACK_P))
-        households.append(Household(
-            id=new_id(), size=size, school_age_children=0 if amv else _school_children(rng, size),
-            amv=amv, status="arrival", track=track, location=str(locs.at[o, "id"]),
-        ))
+        households.append(
+            Household(
+                id=new_id(),
+                size=size,
+                school_age_children=0 if amv else _school_children(rng, size),
+                amv=amv,
+                status="arrival",
+                track=track,
+                location=str(locs.at[o, "id"]),
+            )
+        )
         arrival_persons[o] += size
     # at the col/gvl the standing population is residents in process, arrivals come on top
     residents[is_entry] = (residents[is_entry] * 0.45).astype(int) + arrival_persons[is_entry]
@@ -137,16 +148,22 @@ def generate_scenario(spec: ScenarioSpec | None = None) -> Scenario:
             fill -= size
     # exactly n_sh status holders await a link (smaller households first get permits faster)
     sh_positions = [k for k, r in enumerate(resident_records) if r[4] == "status_holder"]
-    awaiting = set(rng.choice(sh_positions, size=min(n_sh, len(sh_positions)), replace=False).tolist())
+    awaiting = set(
+        rng.choice(sh_positions, size=min(n_sh, len(sh_positions)), replace=False).tolist()
+    )
 
     # Quotas: national total (scaled) pro rata population; progress drawn per municipality.
     total = round(spec.national_quota * spec.scale)
     quota = largest_remainder(total, munis["population"].to_numpy(dtype=float))
     weeks_done = 26 - spec.weeks_left
     pace = rng.uniform(0.55, 1.1, size=len(munis))
-    housed = np.minimum(np.floor(np.array(quota) * weeks_done / 26 * pace * 0.85), quota).astype(int)
-    linked = np.minimum(np.floor(np.array(quota) * rng.uniform(0.0, 0.12, size=len(munis))),
-                        np.array(quota) - housed).astype(int)
+    housed = np.minimum(np.floor(np.array(quota) * weeks_done / 26 * pace * 0.85), quota).astype(
+        int
+    )
+    linked = np.minimum(
+        np.floor(np.array(quota) * rng.uniform(0.0, 0.12, size=len(munis))),
+        np.array(quota) - housed,
+    ).astype(int)
 
     gm_codes = munis["gm_code"].tolist()
     pop = munis["population"].to_numpy(dtype=float)
@@ -154,11 +171,18 @@ def generate_scenario(spec: ScenarioSpec | None = None) -> Scenario:
         linked_gm = None
         if status == "status_holder" and k not in awaiting:
             linked_gm = str(gm_codes[int(rng.choice(len(gm_codes), p=pop / pop.sum()))])
-        households.append(Household(
-            id=new_id(), size=size, school_age_children=school, amv=amv, status=status,
-            track="kansrijk" if status == "status_holder" else track,
-            location=str(locs.at[i, "id"]), linked_gm_code=linked_gm,
-        ))
+        households.append(
+            Household(
+                id=new_id(),
+                size=size,
+                school_age_children=school,
+                amv=amv,
+                status=status,
+                track="kansrijk" if status == "status_holder" else track,
+                location=str(locs.at[i, "id"]),
+                linked_gm_code=linked_gm,
+            )
+        )
 
     # Pseudonymous ids must not reveal the order of generation: shuffle the id assignment.
     ids = [h.id for h in households]
@@ -170,10 +194,17 @@ def generate_scenario(spec: ScenarioSpec | None = None) -> Scenario:
 
     locations = [
         Location(
-            id=str(r["id"]), name=str(r["name"]), gm_code=str(r["gm_code"]), kind=str(r["kind"]),
-            capacity=int(r["capacity"]), residents=int(residents[i]), closing=i in closing_idx,
-            accepts_families=bool(r["accepts_families"]), accepts_amv=bool(r["accepts_amv"]),
-            school_nearby=bool(r["school_nearby"]), cost_per_bed_day=float(r["cost_per_bed_day"]),
+            id=str(r["id"]),
+            name=str(r["name"]),
+            gm_code=str(r["gm_code"]),
+            kind=str(r["kind"]),
+            capacity=int(r["capacity"]),
+            residents=int(residents[i]),
+            closing=i in closing_idx,
+            accepts_families=bool(r["accepts_families"]),
+            accepts_amv=bool(r["accepts_amv"]),
+            school_nearby=bool(r["school_nearby"]),
+            cost_per_bed_day=float(r["cost_per_bed_day"]),
         )
         for i, r in locs.iterrows()
     ]

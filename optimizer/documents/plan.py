@@ -61,7 +61,9 @@ class LocationKpi(_Doc):
     residents_end: int
     occupancy_start: float | None
     occupancy_end: float | None
-    band_deviation_beds: float = Field(description="Beds below the band (negative) or above (positive).")
+    band_deviation_beds: float = Field(
+        description="Beds below the band (negative) or above (positive)."
+    )
     intake: int
     outflow: int
 
@@ -97,7 +99,9 @@ class Kpis(_Doc):
     quota_pace_shortfall_persons: float
     distance_person_km: float
     link_distance_person_km: float
-    bed_cost_eur_week: float = Field(description="Bed cost of every resident at the end of the week, 7 days.")
+    bed_cost_eur_week: float = Field(
+        description="Bed cost of every resident at the end of the week, 7 days."
+    )
     objective_terms_eur: dict[str, float]
     locations: list[LocationKpi]
     municipalities: list[MunicipalityKpi]
@@ -116,7 +120,9 @@ class Plan(_Doc):
     week: str
     scenario_hash: str
     status: PlanStatus
-    objective: Annotated[float, Field(description="EUR: the priced soft rules and slack for this week.")]
+    objective: Annotated[
+        float, Field(description="EUR: the priced soft rules and slack for this week.")
+    ]
     bound: float
     gap: float
     solve_seconds: float

@@ -56,7 +56,9 @@ class _Doc(BaseModel):
 
 class HalfYear(_Doc):
     id: Annotated[str, Field(description="Half-year of the taakstelling, e.g. '2026-H2'.")]
-    weeks_left: Annotated[int, Field(ge=1, le=27, description="Weeks left in the half-year, this one included.")]
+    weeks_left: Annotated[
+        int, Field(ge=1, le=27, description="Weeks left in the half-year, this one included.")
+    ]
 
     @field_validator("id")
     @classmethod
@@ -72,16 +74,19 @@ class Policy(_Doc):
     occupancy_min: Annotated[float, Field(ge=0, le=1)] = 0.85
     occupancy_max: Annotated[float, Field(ge=0, le=1)] = 0.91
     band_eur_per_bed_week: Annotated[float, Field(ge=0)] = Field(
-        150.0, description="Price of one bed-week outside the occupancy band (idle or reserve lost)."
+        150.0,
+        description="Price of one bed-week outside the occupancy band (idle or reserve lost).",
     )
     waiting_eur_per_person_day: Annotated[float, Field(ge=0)] = Field(
-        68.0, description="A status holder waiting in COA reception costs about EUR 68 a day (002 L3719)."
+        68.0,
+        description="A status holder waiting in COA reception costs about EUR 68 a day (002 L3719).",
     )
     link_eur_per_person_km: Annotated[float, Field(ge=0)] = Field(
         2.0, description="Preference for linking status holders near where they live now."
     )
     move_eur_per_person: Annotated[float, Field(ge=0)] = Field(
-        300.0, description="Cost and harm of moving one resident (transport, interrupted courses, work)."
+        300.0,
+        description="Cost and harm of moving one resident (transport, interrupted courses, work).",
     )
     move_eur_per_school_child: Annotated[float, Field(ge=0)] = Field(
         2500.0, description="Extra cost of moving one school-age child (a change of school)."
@@ -95,14 +100,17 @@ class Policy(_Doc):
         "scaled down where the province has quota left (placement near the future municipality).",
     )
     unplaced_eur_per_person: Annotated[float, Field(ge=0)] = Field(
-        10_000.0, description="An arrival without a bed (crisis emergency reception); must dominate."
+        10_000.0,
+        description="An arrival without a bed (crisis emergency reception); must dominate.",
     )
     link_candidates: Annotated[int, Field(ge=1, le=400)] = Field(
-        40, description="Status holders are linked among this many nearest municipalities with quota left."
+        40,
+        description="Status holders are linked among this many nearest municipalities with quota left.",
     )
     rebalance_candidates: Annotated[int, Field(ge=0, le=400)] = Field(
-        12, description="Residents of locations above the band may move to this many nearest suitable "
-        "locations (0 = no rebalancing moves)."
+        12,
+        description="Residents of locations above the band may move to this many nearest suitable "
+        "locations (0 = no rebalancing moves).",
     )
 
     @model_validator(mode="after")
@@ -197,7 +205,10 @@ class Scenario(_Doc):
     def _consistency(self) -> Self:
         errors = consistency_errors(self)
         if errors:
-            raise ValueError("; ".join(errors[:20]) + (f" (+{len(errors) - 20} more)" if len(errors) > 20 else ""))
+            raise ValueError(
+                "; ".join(errors[:20])
+                + (f" (+{len(errors) - 20} more)" if len(errors) > 20 else "")
+            )
         return self
 
     def location_index(self) -> dict[str, Location]:
@@ -219,7 +230,9 @@ def consistency_errors(s: Scenario) -> list[str]:
     gms = {m.gm_code for m in s.municipalities}
     for i, loc in enumerate(s.locations):
         if loc.residents > 0 and loc.capacity == 0 and not loc.closing:
-            errors.append(f"locations[{i}].capacity: 0 beds but {loc.residents} residents and not closing")
+            errors.append(
+                f"locations[{i}].capacity: 0 beds but {loc.residents} residents and not closing"
+            )
     listed: dict[str, int] = defaultdict(int)
     for i, h in enumerate(s.households):
         loc = locs.get(h.location)
@@ -233,7 +246,9 @@ def consistency_errors(s: Scenario) -> list[str]:
                 f"{loc.kind.value!r}; arrivals are at a col or gvl"
             )
         if h.linked_gm_code is not None and h.linked_gm_code not in gms:
-            errors.append(f"households[{i}].linked_gm_code: unknown municipality {h.linked_gm_code!r}")
+            errors.append(
+                f"households[{i}].linked_gm_code: unknown municipality {h.linked_gm_code!r}"
+            )
     for i, loc in enumerate(s.locations):
         n = listed.get(loc.id, 0)
         if n > loc.residents:

@@ -25,8 +25,9 @@ from optimizer.model.families.registry import FAMILIES
 from optimizer.model.instance import Instance
 from optimizer.model.linear import lin, total
 
-COST_FAMILIES = tuple(f.name for f in FAMILIES if f.name not in {
-    "household_integrity", "suitability", "quota_cap"})
+COST_FAMILIES = tuple(
+    f.name for f in FAMILIES if f.name not in {"household_integrity", "suitability", "quota_cap"}
+)
 
 
 def add_variables(m: pyo.ConcreteModel, inst: Instance) -> None:
@@ -40,7 +41,8 @@ def add_variables(m: pyo.ConcreteModel, inst: Instance) -> None:
         m.links_of[int(inst.link_class[k])].append(k)
         m.links_into[int(inst.link_gm[k])].append(k)
     m.v_place = pyo.Var(
-        range(inst.n_arcs), domain=pyo.NonNegativeIntegers,
+        range(inst.n_arcs),
+        domain=pyo.NonNegativeIntegers,
         bounds=lambda _m, a: (0, cls[int(inst.arc_class[a])].n),
     )
     arrivals = inst.classes_with_role("arrival")
@@ -48,7 +50,8 @@ def add_variables(m: pyo.ConcreteModel, inst: Instance) -> None:
         arrivals, domain=pyo.NonNegativeIntegers, bounds=lambda _m, c: (0, cls[c].n)
     )
     m.v_link = pyo.Var(
-        range(inst.n_links), domain=pyo.NonNegativeIntegers,
+        range(inst.n_links),
+        domain=pyo.NonNegativeIntegers,
         bounds=lambda _m, k: (0, cls[int(inst.link_class[k])].n),
     )
 

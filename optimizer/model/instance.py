@@ -108,7 +108,9 @@ def _points(gm_codes: list[str]) -> np.ndarray:
     ref = load_municipalities().set_index("gm_code")
     missing = [g for g in gm_codes if g not in ref.index]
     if missing:
-        raise ValueError(f"gm_code(s) not in the CBS 2024 municipalities: {sorted(set(missing))[:5]}")
+        raise ValueError(
+            f"gm_code(s) not in the CBS 2024 municipalities: {sorted(set(missing))[:5]}"
+        )
     return ref.loc[gm_codes, ["x_rd_m", "y_rd_m"]].to_numpy(dtype=float)
 
 
@@ -131,11 +133,14 @@ def _region_factor(s: Scenario, locs: list[Location]) -> np.ndarray:
 
 def _class_key(role: str, origin: int, h: Household) -> ClassKey:
     kansrijk = role == "arrival" and h.status is Status.arrival and h.track is Track.kansrijk
-    return ClassKey(role, origin, group_of(h.status, h.track, h.amv), kansrijk, h.size,
-                    h.school_age_children)
+    return ClassKey(
+        role, origin, group_of(h.status, h.track, h.amv), kansrijk, h.size, h.school_age_children
+    )
 
 
-def _build_classes(s: Scenario, loc_index: dict[str, int], over_band: set[int]) -> list[HouseholdClass]:
+def _build_classes(
+    s: Scenario, loc_index: dict[str, int], over_band: set[int]
+) -> list[HouseholdClass]:
     by_key: dict[ClassKey, HouseholdClass] = {}
     for h in s.households:
         o = loc_index[h.location]
@@ -151,9 +156,17 @@ def _build_classes(s: Scenario, loc_index: dict[str, int], over_band: set[int]) 
             keys.append(ClassKey("link", o, Group.regular, False, h.size, 0))
         for k in keys:
             by_key.setdefault(k, HouseholdClass(k)).members.append(h.id)
-    classes = sorted(by_key.values(), key=lambda c: (
-        c.key.role, c.key.origin, c.key.group.value, c.key.kansrijk_arrival, c.key.size,
-        c.key.school_children))
+    classes = sorted(
+        by_key.values(),
+        key=lambda c: (
+            c.key.role,
+            c.key.origin,
+            c.key.group.value,
+            c.key.kansrijk_arrival,
+            c.key.size,
+            c.key.school_children,
+        ),
+    )
     for c in classes:
         c.members.sort()
     return classes
@@ -223,15 +236,17 @@ def build_instance(s: Scenario) -> Instance:
             moved_resident = k.role != "arrival" and not stay
             a_cls.append(ci)
             a_dst.append(d)
-            a_cost.append((
-                bed,
-                k.size * p.transport_eur_per_person_km * km,
-                k.size * p.move_eur_per_person if moved_resident else 0.0,
-                k.school_children * p.move_eur_per_school_child if moved_resident else 0.0,
-                k.size * p.kansrijk_region_eur_per_person * float(region[d])
-                if k.kansrijk_arrival
-                else 0.0,
-            ))
+            a_cost.append(
+                (
+                    bed,
+                    k.size * p.transport_eur_per_person_km * km,
+                    k.size * p.move_eur_per_person if moved_resident else 0.0,
+                    k.school_children * p.move_eur_per_school_child if moved_resident else 0.0,
+                    k.size * p.kansrijk_region_eur_per_person * float(region[d])
+                    if k.kansrijk_arrival
+                    else 0.0,
+                )
+            )
 
     return Instance(
         scenario=s,

@@ -135,7 +135,9 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
     )
     lp_seconds = time.perf_counter() - t0
     lp_ok = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
-    lp_bound = float(res.incumbent_objective) if lp_ok and res.incumbent_objective is not None else None
+    lp_bound = (
+        float(res.incumbent_objective) if lp_ok and res.incumbent_objective is not None else None
+    )
     full_model = True  # is the last solve over the full model (so its bound is global)?
     if not opts.relax and lp_ok:
         rc = res.solution_loader.get_reduced_costs()
@@ -144,12 +146,18 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
         full_model = not fixed
         left = opts.time_limit_s - (time.perf_counter() - t0)
         res = solver.solve(
-            m, time_limit=max(1.0, left), rel_gap=opts.mip_rel_gap * 0.8,
-            solver_options=_highs_options(opts, False), **common,
+            m,
+            time_limit=max(1.0, left),
+            rel_gap=opts.mip_rel_gap * 0.8,
+            solver_options=_highs_options(opts, False),
+            **common,
         )
         got = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
-        gap = (float(res.incumbent_objective) - lp_bound) / max(1.0, abs(res.incumbent_objective)) \
-            if got and lp_bound is not None else 1.0
+        gap = (
+            (float(res.incumbent_objective) - lp_bound) / max(1.0, abs(res.incumbent_objective))
+            if got and lp_bound is not None
+            else 1.0
+        )
         left = opts.time_limit_s - (time.perf_counter() - t0)
         if gap > opts.mip_rel_gap and left > 1.0:
             # widen to the full model, starting from the restricted incumbent
@@ -161,13 +169,19 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
                 _set_start_from_values(solver, m)
             full_model = True
             res = solver.solve(
-                m, time_limit=left, rel_gap=opts.mip_rel_gap,
-                solver_options=_highs_options(opts, False), **common,
+                m,
+                time_limit=left,
+                rel_gap=opts.mip_rel_gap,
+                solver_options=_highs_options(opts, False),
+                **common,
             )
     elif not opts.relax:
         res = solver.solve(
-            m, time_limit=opts.time_limit_s, rel_gap=opts.mip_rel_gap,
-            solver_options=_highs_options(opts, False), **common,
+            m,
+            time_limit=opts.time_limit_s,
+            rel_gap=opts.mip_rel_gap,
+            solver_options=_highs_options(opts, False),
+            **common,
         )
     secs = time.perf_counter() - t0
     if res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible):
@@ -180,22 +194,30 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
     lv = _values(m.v_link, integer)
     place = np.array([pv[a] for a in range(inst.n_arcs)], dtype=float)
     link = np.array([lv[k] for k in range(inst.n_links)], dtype=float)
-    objective = float(res.incumbent_objective) if res.incumbent_objective is not None else float("nan")
+    objective = (
+        float(res.incumbent_objective) if res.incumbent_objective is not None else float("nan")
+    )
     bound = float(res.objective_bound) if res.objective_bound is not None else objective
     if lp_bound is not None:
         # a restricted MIP's own bound is not global: then the LP bound of the full model is
         bound = max(bound, lp_bound) if full_model and not opts.relax else lp_bound
     has = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
     gap = abs(objective - bound) / max(1.0, abs(objective)) if has else 1.0
-    status = "no_solution" if not has else ("optimal" if gap <= opts.mip_rel_gap + 1e-9 else "feasible")
+    status = (
+        "no_solution" if not has else ("optimal" if gap <= opts.mip_rel_gap + 1e-9 else "feasible")
+    )
     return Solved(
         place=place,
         unplaced={int(c): int(v) for c, v in _values(m.v_unplaced, integer).items()},
         stuck={int(c): int(v) for c, v in _values(m.v_closing_stuck, integer).items()}
-        if hasattr(m, "v_closing_stuck") else {},
+        if hasattr(m, "v_closing_stuck")
+        else {},
         link=link,
-        excess={int(i): float(v) for i, v in _values(m.v_capacity_excess, False).items() if v > 1e-6}
-        if hasattr(m, "v_capacity_excess") else {},
+        excess={
+            int(i): float(v) for i, v in _values(m.v_capacity_excess, False).items() if v > 1e-6
+        }
+        if hasattr(m, "v_capacity_excess")
+        else {},
         objective=objective,
         bound=bound,
         status=status,
@@ -210,8 +232,11 @@ def _unplaced_reason(inst: Instance, c: int) -> str:
     prof = key.profile
     reasons = [unsuitable_reason(prof, loc) for loc in inst.locations]
     if all(r is not None for r in reasons):
-        return "no suitable location anywhere (" + ", ".join(
-            sorted({r for r in reasons if r}))[:120] + ")"
+        return (
+            "no suitable location anywhere ("
+            + ", ".join(sorted({r for r in reasons if r}))[:120]
+            + ")"
+        )
     return "no room in any suitable location (beds short)"
 
 
@@ -227,23 +252,25 @@ def disaggregate(inst: Instance, sol: Solved) -> tuple[list[Placement], list[Lin
             continue
         c = int(inst.arc_class[a])
         cls = inst.classes[c]
-        members = cls.members[cursor[c]: cursor[c] + n]
+        members = cls.members[cursor[c] : cursor[c] + n]
         cursor[c] += n
         d = int(inst.arc_dest[a])
         if d == cls.key.origin:
             continue
         for h in members:
-            placements.append(Placement(
-                household=h,
-                location=inst.locations[d].id,
-                from_location=inst.locations[cls.key.origin].id,
-                reason=cls.key.role,
-                distance_km=round(float(inst.dist_loc_loc[cls.key.origin, d]), 1),
-            ))
+            placements.append(
+                Placement(
+                    household=h,
+                    location=inst.locations[d].id,
+                    from_location=inst.locations[cls.key.origin].id,
+                    reason=cls.key.role,
+                    distance_km=round(float(inst.dist_loc_loc[cls.key.origin, d]), 1),
+                )
+            )
     for c, n in sorted(sol.unplaced.items()):
         cls = inst.classes[c]
         reason = _unplaced_reason(inst, c)
-        for h in cls.members[cursor[c]: cursor[c] + n]:
+        for h in cls.members[cursor[c] : cursor[c] + n]:
             unplaced.append(Unplaced(household=h, persons=cls.persons, reason=reason))
         cursor[c] += n
     for k in range(inst.n_links):
@@ -253,11 +280,15 @@ def disaggregate(inst: Instance, sol: Solved) -> tuple[list[Placement], list[Lin
         c = int(inst.link_class[k])
         cls = inst.classes[c]
         g = int(inst.link_gm[k])
-        for h in cls.members[cursor[c]: cursor[c] + n]:
-            links.append(Link(
-                household=h, gm_code=inst.gm_codes[g], persons=cls.persons,
-                distance_km=round(float(inst.dist_loc_gm[cls.key.origin, g]), 1),
-            ))
+        for h in cls.members[cursor[c] : cursor[c] + n]:
+            links.append(
+                Link(
+                    household=h,
+                    gm_code=inst.gm_codes[g],
+                    persons=cls.persons,
+                    distance_km=round(float(inst.dist_loc_gm[cls.key.origin, g]), 1),
+                )
+            )
         cursor[c] += n
     placements.sort(key=lambda p: p.household)
     links.sort(key=lambda x: x.household)
@@ -275,19 +306,29 @@ def diagnose(inst: Instance, sol: Solved) -> list[Violation]:
             stuck_at[o] = stuck_at.get(o, 0) + n * inst.classes[c].persons
     for o, persons in sorted(stuck_at.items()):
         loc = inst.locations[o]
-        out.append(Violation(
-            family="closing", where=loc.id, amount=persons, unit="persons",
-            message=f"{loc.name} ({loc.id}) is closing but {persons} residents have no suitable "
-            f"free bed elsewhere",
-        ))
+        out.append(
+            Violation(
+                family="closing",
+                where=loc.id,
+                amount=persons,
+                unit="persons",
+                message=f"{loc.name} ({loc.id}) is closing but {persons} residents have no suitable "
+                f"free bed elsewhere",
+            )
+        )
     for i, x in sorted(sol.excess.items()):
         loc = inst.locations[i]
         n = int(np.ceil(x - 1e-6))
-        out.append(Violation(
-            family="capacity", where=loc.id, amount=n, unit="persons",
-            message=f"{loc.name} ({loc.id}) ends the week {n} persons over its {loc.capacity} beds: "
-            f"no suitable free bed elsewhere for them",
-        ))
+        out.append(
+            Violation(
+                family="capacity",
+                where=loc.id,
+                amount=n,
+                unit="persons",
+                message=f"{loc.name} ({loc.id}) ends the week {n} persons over its {loc.capacity} beds: "
+                f"no suitable free bed elsewhere for them",
+            )
+        )
     return out
 
 
@@ -303,16 +344,25 @@ def allocate(s: Scenario, opts: SolveOptions | None = None) -> Plan:
     diagnosis = diagnose(inst, sol)
     if sol.status == "no_solution":
         status = PlanStatus.infeasible
-        diagnosis.append(Violation(
-            family="time_limit", where="model", amount=opts.time_limit_s, unit="seconds",
-            message="HiGHS found no plan within the time limit; raise --time-limit",
-        ))
+        diagnosis.append(
+            Violation(
+                family="time_limit",
+                where="model",
+                amount=opts.time_limit_s,
+                unit="seconds",
+                message="HiGHS found no plan within the time limit; raise --time-limit",
+            )
+        )
     elif diagnosis:
         status = PlanStatus.infeasible
     else:
         status = PlanStatus(sol.status)
     kpis = compute_kpis(inst, placements, links, unplaced, sol.costs)
-    gap = abs(sol.objective - sol.bound) / max(1.0, abs(sol.objective)) if sol.objective == sol.objective else 1.0
+    gap = (
+        abs(sol.objective - sol.bound) / max(1.0, abs(sol.objective))
+        if sol.objective == sol.objective
+        else 1.0
+    )
     n_int = inst.n_arcs + inst.n_links + len(sol.unplaced) + len(sol.stuck)
     return Plan(
         week=s.week,

@@ -43,10 +43,14 @@ def add_occupancy_band(m: pyo.ConcreteModel, inst: Instance) -> None:
     m.v_band_over = pyo.Var(locs, domain=pyo.NonNegativeReals)
 
     def under(_m: pyo.ConcreteModel, i: int) -> object:
-        return m.v_band_under[i] + m.e_end[i] >= band_low(p.occupancy_min, inst.locations[i].capacity)
+        return m.v_band_under[i] + m.e_end[i] >= band_low(
+            p.occupancy_min, inst.locations[i].capacity
+        )
 
     def over(_m: pyo.ConcreteModel, i: int) -> object:
-        return m.e_end[i] - m.v_band_over[i] <= band_high(p.occupancy_max, inst.locations[i].capacity)
+        return m.e_end[i] - m.v_band_over[i] <= band_high(
+            p.occupancy_max, inst.locations[i].capacity
+        )
 
     m.occupancy_band_under = pyo.Constraint(locs, rule=under)
     m.occupancy_band_over = pyo.Constraint(locs, rule=over)

@@ -18,7 +18,9 @@ FAMILY_PACE = "quota_pace"
 
 
 def _linked_persons(m: pyo.ConcreteModel, inst: Instance, g: int) -> object:
-    return lin((inst.classes[int(inst.link_class[k])].persons, m.v_link[k]) for k in m.links_into[g])
+    return lin(
+        (inst.classes[int(inst.link_class[k])].persons, m.v_link[k]) for k in m.links_into[g]
+    )
 
 
 def add_quota_cap(m: pyo.ConcreteModel, inst: Instance) -> None:

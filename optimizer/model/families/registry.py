@@ -28,7 +28,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("occupancy_band", False, "Occupancy of open locations within the band"),
     Family("quota_pace", False, "Each municipality receives its weekly share of the quota"),
     Family("link_distance", False, "Status holders linked near where they live"),
-    Family("kansrijk_region", False, "Kansrijk arrivals placed near municipalities with quota left"),
+    Family(
+        "kansrijk_region", False, "Kansrijk arrivals placed near municipalities with quota left"
+    ),
     Family("moves", False, "Residents moved"),
     Family("school_moves", False, "School-age children moved"),
     Family("transport", False, "Travel of placed and moved persons"),
