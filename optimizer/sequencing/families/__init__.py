@@ -1,0 +1,1 @@
+"""One module per rule family of the relocation sequence (hard, then soft); see ``registry``."""

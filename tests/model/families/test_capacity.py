@@ -1,0 +1,28 @@
+"""Family capacity: no open location ends the week above its beds."""
+
+from tests.builders import UTRECHT, WESTERWOLDE, ZWOLLE, hh, loc, scenario, solve
+
+
+def test_overfull_gvl_is_relieved_to_capacity() -> None:
+    # Ter Apel holds 14 for 10 beds (arrivals included): at least 4 arrivals must leave.
+    s = scenario(
+        [loc("TA", WESTERWOLDE, "gvl", 10, 14), loc("A", ZWOLLE, "azc", 20, 10)],
+        [hh(f"H{i}", "TA") for i in range(8)],
+    )
+    plan = solve(s)
+    end = {k.id: k.residents_end for k in plan.kpis.locations}
+    assert end["TA"] <= 10 and end["A"] <= 20
+    assert plan.diagnosis == []
+
+
+def test_capacity_that_cannot_hold_is_diagnosed_with_the_amount() -> None:
+    # An azc 2 over capacity whose residents are dublin track: no suitable place elsewhere.
+    s = scenario(
+        [loc("A", ZWOLLE, "azc", 10, 12), loc("B", UTRECHT, "azc", 20, 5)],
+        [hh(f"R{i}", "A", status="resident", track="dublin") for i in range(12)],
+    )
+    plan = solve(s)
+    assert plan.status.value == "infeasible"
+    [v] = plan.diagnosis
+    assert (v.family, v.where, v.amount) == ("capacity", "A", 2)
+    assert "2 persons over its 10 beds" in v.message

@@ -1,0 +1,54 @@
+"""Families quota_cap (hard) and quota_pace (soft)."""
+
+from tests.builders import AMSTERDAM, UTRECHT, ZWOLLE, hh, links, loc, muni, scenario, solve
+
+
+def test_never_linked_above_remaining_quota() -> None:
+    # remaining = 10 - 5 - 2 = 3 persons: one household of 2 fits, the second would exceed.
+    s = scenario(
+        [loc("A", ZWOLLE, "azc", 20, 17)],
+        [hh("S1", "A", status="status_holder", size=2), hh("S2", "A", status="status_holder", size=2)],
+        [muni(ZWOLLE, quota=10, housed=5, linked=2)],
+        weeks_left=1,
+    )
+    plan = solve(s)
+    assert sum(lk.persons for lk in plan.links) == 2
+
+
+def test_no_quota_left_no_link() -> None:
+    s = scenario(
+        [loc("A", ZWOLLE, "azc", 20, 17)],
+        [hh("S1", "A", status="status_holder")],
+        [muni(ZWOLLE, quota=10, housed=10)],
+    )
+    assert solve(s).links == []
+
+
+def test_pace_spreads_links_over_municipalities() -> None:
+    # Both have 10 left over 5 weeks: 2 persons each this week. Zwolle is nearest to all four
+    # status holders, but beyond its 2 the pace of Amsterdam is worth more than the distance.
+    s = scenario(
+        [loc("A", ZWOLLE, "azc", 20, 17)],
+        [hh(f"S{i}", "A", status="status_holder") for i in range(4)],
+        [muni(ZWOLLE, quota=10), muni(AMSTERDAM, quota=10)],
+        weeks_left=5,
+    )
+    plan = solve(s)
+    per = {}
+    for gm in links(plan).values():
+        per[gm] = per.get(gm, 0) + 1
+    assert per == {ZWOLLE: 2, AMSTERDAM: 2}
+    assert plan.kpis.quota_pace_shortfall_persons == 0
+
+
+def test_pace_shortfall_is_priced_at_a_week_of_waiting() -> None:
+    # 1 status holder, 2 municipalities each needing 1 this week: one shortfall of 1 person.
+    s = scenario(
+        [loc("A", ZWOLLE, "azc", 20, 17)],
+        [hh("S1", "A", status="status_holder")],
+        [muni(ZWOLLE, quota=5), muni(UTRECHT, quota=5)],
+        weeks_left=5,
+    )
+    plan = solve(s)
+    assert links(plan) == {"S1": ZWOLLE}
+    assert plan.kpis.objective_terms_eur["quota_pace"] == 68.0 * 7
