@@ -56,7 +56,7 @@ W_HOUSED = 1.0
 W_FILL = 0.1
 W_PIPELINE = 2e-5
 W_EARLY = 1e-5
-EPS = 1e-6
+EPS = 1e-5  # above HiGHS' feasibility tolerance, below any whole person
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,9 @@ def select_province(status: QuotaStatus, pv_code: str) -> QuotaStatus:
     keep = [m for m in status.municipalities if pv[m.gm_code] == pv_code]
     if not keep:
         known = sorted({pv[m.gm_code] for m in status.municipalities})
-        raise ValueError(f"--province: no municipalities of {pv_code!r} in the status (has {known})")
+        raise ValueError(
+            f"--province: no municipalities of {pv_code!r} in the status (has {known})"
+        )
     return status.model_copy(update={"municipalities": keep})
 
 
@@ -257,7 +259,12 @@ def define_regional_supply(lp: LpBuilder, d: CheckData, c: _Cols) -> None:
         vals.append(np.ones(len(c.gx) * w))
     rhs = d.arrivals().ravel()
     lp.add_rows(
-        "regional_supply", rhs, rhs, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+        "regional_supply",
+        rhs,
+        rhs,
+        np.concatenate(rows),
+        np.concatenate(cols),
+        np.concatenate(vals),
     )
 
 

@@ -29,12 +29,18 @@ def compute_quotas(
     Raises ``ValueError`` naming the value for a bad half-year id, a negative total, an unknown
     gm_code or a negative backlog.
     """
-    check_half_year_id(half_year)
+    try:
+        check_half_year_id(half_year)
+    except ValueError as e:
+        raise ValueError(f"half_year: {e}") from None
     if isinstance(national, bool) or not isinstance(national, int) or national < 0:
         raise ValueError(f"national: must be a whole number >= 0, got {national!r}")
     backlog = dict(backlog or {})
     for gm, b in backlog.items():
-        check_gm_code(gm)
+        try:
+            check_gm_code(gm)
+        except ValueError as e:
+            raise ValueError(f"backlog: {e}") from None
         if isinstance(b, bool) or not isinstance(b, int) or b < 0:
             raise ValueError(f"backlog[{gm}]: must be a whole number >= 0, got {b!r}")
     munis = load_municipalities()
@@ -50,7 +56,11 @@ def compute_quotas(
             total=q + backlog.get(gm, 0),
         )
         for gm, name, pv, pop, q in zip(
-            munis["gm_code"], munis["gm_name"], munis["pv_code"], munis["population"], parts,
+            munis["gm_code"],
+            munis["gm_name"],
+            munis["pv_code"],
+            munis["population"],
+            parts,
             strict=True,
         )
     ]
@@ -70,7 +80,7 @@ def quotas_frame(result: QuotaComputation) -> pd.DataFrame:
 
 
 def read_backlog_csv(path: Path) -> dict[str, int]:
-    """A backlog CSV with columns ``gm_code, backlog``; raises ``ValueError`` naming row and value."""
+    """Read a backlog CSV (``gm_code, backlog``); ``ValueError`` names the row and the value."""
     try:
         df = pd.read_csv(path, dtype={"gm_code": str})
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:

@@ -213,7 +213,9 @@ class QuotaStatus(_Doc):
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
-        dupes = sorted(k for k, n in Counter(m.gm_code for m in self.municipalities).items() if n > 1)
+        dupes = sorted(
+            k for k, n in Counter(m.gm_code for m in self.municipalities).items() if n > 1
+        )
         if dupes:
             raise ValueError(f"municipalities: duplicate gm_code(s) {dupes[:5]}")
         return self

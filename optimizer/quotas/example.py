@@ -57,6 +57,7 @@ def example_status(
             housed=int(housed[i]),
             linked=int(linked[i]),
             housing_capacity_per_week=float(capacity[i]) if given[i] else None,
+            status_holders_nearby=None,
         )
         for i, r in enumerate(base)
     ]

@@ -46,7 +46,9 @@ class LpBuilder:
     col_blocks: dict[str, slice] = field(default_factory=dict)
     row_families: dict[str, slice] = field(default_factory=dict)
 
-    def add_cols(self, name: str, cost: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> np.ndarray:
+    def add_cols(
+        self, name: str, cost: np.ndarray, lb: np.ndarray | float, ub: np.ndarray | float
+    ) -> np.ndarray:
         """Add a block of columns; returns their indices."""
         n = len(cost)
         idx = np.arange(self.n_cols, self.n_cols + n)
@@ -61,12 +63,12 @@ class LpBuilder:
         self,
         family: str,
         lower: np.ndarray,
-        upper: np.ndarray,
+        upper: np.ndarray | float,
         rows: np.ndarray,
         cols: np.ndarray,
         vals: np.ndarray,
     ) -> None:
-        """Add a family of rows ``lower <= A x <= upper``; ``rows`` are 0-based within the family."""
+        """Add rows ``lower <= A x <= upper`` as triplets; ``rows`` count from 0 in the family."""
         n = len(lower)
         if n == 0:
             return

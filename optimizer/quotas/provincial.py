@@ -71,7 +71,7 @@ def supply_points(status: QuotaStatus, d: CheckData, r: int) -> _Points:
         near = np.array([float(nearby.get(g) or 0) for g in codes])
         weights = near if near.sum() > 0 else ref.loc[codes, "population"].to_numpy(float)
     base = np.array([per.get(g, 0) for g in codes], dtype=np.int64)
-    add = np.array(largest_remainder(extra, weights), dtype=np.int64) if extra > 0 else 0
+    add = np.array(largest_remainder(extra, weights.tolist()), dtype=np.int64) if extra > 0 else 0
     return _Points(gm_codes=codes, persons=base + add)
 
 
@@ -86,13 +86,10 @@ def transport(
     if len(cols_g) == 0 or len(pts) == 0 or total == 0:
         return y
     lp = LpBuilder(maximize=False)
-    kk, gg = np.meshgrid(pts, cols_g, indexing="ij")
-    kk, gg = kk.ravel(), gg.ravel()
+    rk2, rg2 = np.meshgrid(np.arange(len(pts)), np.arange(len(cols_g)), indexing="ij")
+    rk, rg = rk2.ravel(), rg2.ravel()  # row within the supply / capacity family
+    kk, gg = pts[rk], cols_g[rg]
     idx = lp.add_cols("v_y", dist_km[kk, gg] - BIG_M_KM, 0.0, INF)
-    pos_k = {p: i for i, p in enumerate(pts)}
-    pos_g = {c: i for i, c in enumerate(cols_g)}
-    rk = np.array([pos_k[p] for p in kk])
-    rg = np.array([pos_g[c] for c in gg])
     one = np.ones(len(idx))
     lp.add_rows("supply", np.full(len(pts), -INF), supply[pts].astype(float), rk, idx, one)
     lp.add_rows(
@@ -110,8 +107,8 @@ def _weeks(need: np.ndarray, cap: np.ndarray) -> list[float | None]:
     for n, c in zip(need, cap, strict=True):
         if n <= 0:
             out.append(0.0)
-        elif c <= 0:
-            out.append(None)
+        elif c <= 1e-9 or n / c > 1e6:
+            out.append(None)  # never, at this capacity
         else:
             out.append(round(float(n / c), 2))
     return out
@@ -147,7 +144,7 @@ def provincial_variant(status: QuotaStatus) -> ProvincialVariant:
         served = y.sum(axis=0).astype(np.int64)
         unservable = rest - int(served.sum())
         w_u = cap if cap.sum() > 0 else ref.loc[codes, "population"].to_numpy(float)
-        u = np.array(largest_remainder(unservable, w_u), dtype=np.int64)
+        u = np.array(largest_remainder(unservable, w_u.tolist()), dtype=np.int64)
         prov_quota = housed + linked + served + u
 
         # today's rule: each municipality capped at its own remaining target

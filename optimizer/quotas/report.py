@@ -55,7 +55,9 @@ def write_check(result: QuotaCheck, out_dir: Path, stem: str = "quota_check") ->
     ]
 
 
-def write_variant(result: ProvincialVariant, out_dir: Path, stem: str = "quota_6_3_2") -> list[Path]:
+def write_variant(
+    result: ProvincialVariant, out_dir: Path, stem: str = "quota_6_3_2"
+) -> list[Path]:
     return [
         write_json(result, out_dir / f"{stem}.json"),
         write_csv(list(result.municipalities), out_dir / f"{stem}_municipalities.csv"),
@@ -99,7 +101,12 @@ def pace_map(result: QuotaCheck, pv_code: str | None, path: Path) -> Path:
         for s in (LadderStage.on_track, LadderStage.behind, LadderStage.far_behind)
     ]
     handles.append(
-        Patch(facecolor="white", edgecolor="#333333", hatch="///", label=f"misses target ({len(short)})")
+        Patch(
+            facecolor="white",
+            edgecolor="#333333",
+            hatch="///",
+            label=f"misses target ({len(short)})",
+        )
     )
     if gdf["stage"].isna().any():
         handles.append(Patch(facecolor=NOT_IN_STATUS, label="not in status"))

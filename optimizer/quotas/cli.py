@@ -1,0 +1,260 @@
+"""`coa-plan quota`: half-year quotas, the feasibility check and the 6.3.2 provincial variant.
+
+A thin face on ``optimizer.quotas``. Bad files or values end with one line naming the file, field
+and value, and exit code 2 (no traceback).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from optimizer.documents.io import DocumentError, load_document
+from optimizer.quotas.check import check_quotas, select_province
+from optimizer.quotas.compute import compute_quotas, quotas_frame, read_backlog_csv
+from optimizer.quotas.documents import ProvincialVariant, QuotaCheck, QuotaStatus
+from optimizer.quotas.example import SEED, example_status
+from optimizer.quotas.provincial import provincial_variant
+from optimizer.quotas.report import pace_map, write_check, write_json, write_variant
+
+quota_app = typer.Typer(
+    help="Half-year quotas (taakstelling): compute, check feasibility per province, 6.3.2 variant.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+
+MAX_PROBLEMS = 3
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _fail_doc(e: DocumentError) -> None:
+    shown = "; ".join(e.problems[:MAX_PROBLEMS])
+    more = f" (+{len(e.problems) - MAX_PROBLEMS} more)" if len(e.problems) > MAX_PROBLEMS else ""
+    _fail(f"{e.source}: {shown}{more}")
+
+
+def _load_status(path: Path, province: str | None, all_: bool) -> QuotaStatus:
+    if province is not None and all_:
+        _fail("give either --province PVxx or --all, not both")
+    try:
+        status = load_document(QuotaStatus, path)
+    except DocumentError as e:
+        _fail_doc(e)
+    if province is not None:
+        try:
+            status = select_province(status, province)
+        except ValueError as e:
+            _fail(str(e))
+    return status
+
+
+@quota_app.command("compute")
+def compute_cmd(
+    half_year: Annotated[str, typer.Option("--half-year", help="e.g. 2026-H2")],
+    national: Annotated[int, typer.Option("--national", help="National total, persons.")],
+    backlog: Annotated[
+        Path | None, typer.Option("--backlog", help="CSV with columns gm_code, backlog.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="Write .json or .csv (by suffix).")
+    ] = None,
+) -> None:
+    """Split a national half-year total over the 342 municipalities pro rata population."""
+    try:
+        b = read_backlog_csv(backlog) if backlog is not None else None
+        result = compute_quotas(half_year, national, b)
+    except ValueError as e:
+        _fail(str(e))
+    df = quotas_frame(result)
+    if out is not None:
+        if out.suffix.lower() == ".csv":
+            out.parent.mkdir(parents=True, exist_ok=True)
+            df.to_csv(out, index=False)
+        elif out.suffix.lower() == ".json":
+            write_json(result, out)
+        else:
+            _fail(f"-o: {str(out)!r} must end in .json or .csv")
+    t = Table(title=f"Taakstelling {result.half_year}: {result.total:,} persons")
+    for c in ("pv_code", "municipalities", "quota", "backlog", "total"):
+        t.add_column(c, justify="left" if c == "pv_code" else "right")
+    for pv, g in df.groupby("pv_code"):
+        t.add_row(
+            str(pv),
+            str(len(g)),
+            f"{g['quota'].sum():,}",
+            f"{g['backlog'].sum():,}",
+            f"{g['total'].sum():,}",
+        )
+    console.print(t)
+    if out is not None:
+        console.print(f"written: {out}")
+
+
+def _check_table(res: QuotaCheck) -> Table:
+    t = Table(title=f"Taakstelling {res.half_year}, {res.weeks_left} weeks left")
+    cols = (
+        "province",
+        "target",
+        "housed",
+        "linked",
+        "reachable",
+        "short",
+        "on track",
+        "behind",
+        "far behind",
+        "missing",
+        "binding cause",
+    )
+    for c in cols:
+        t.add_column(c, justify="left" if c in ("province", "binding cause") else "right")
+    for p in res.provinces:
+        t.add_row(
+            f"{p.pv_code} {p.pv_name}",
+            f"{p.target:,}",
+            f"{p.housed:,}",
+            f"{p.linked:,}",
+            f"{p.best_reachable:,}",
+            f"{p.shortfall:,}",
+            str(p.on_track),
+            str(p.behind),
+            str(p.far_behind),
+            str(p.missing_quota),
+            p.binding_cause.value,
+        )
+    return t
+
+
+def _muni_table(res: QuotaCheck, limit: int = 20) -> Table:
+    worst = sorted(res.municipalities, key=lambda m: -m.shortfall)[:limit]
+    t = Table(title=f"Largest shortfalls (top {limit})")
+    for c in (
+        "municipality",
+        "target",
+        "housed",
+        "linked",
+        "cap/wk",
+        "reachable",
+        "short",
+        "stage",
+        "cause",
+    ):
+        t.add_column(c, justify="left" if c in ("municipality", "stage", "cause") else "right")
+    for m in worst:
+        if m.shortfall == 0:
+            break
+        t.add_row(
+            f"{m.gm_code} {m.gm_name}",
+            str(m.target),
+            str(m.housed),
+            str(m.linked),
+            f"{m.housing_capacity_per_week:.1f}",
+            str(m.best_reachable),
+            str(m.shortfall),
+            m.ladder_stage.value,
+            m.binding_cause.value,
+        )
+    return t
+
+
+@quota_app.command("check")
+def check_cmd(
+    status_file: Annotated[Path, typer.Argument(help="STATUS.json (see QuotaStatus).")],
+    province: Annotated[
+        str | None, typer.Option("--province", help="Check one province, e.g. PV27.")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="All provinces (the default).")] = False,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="Directory for JSON, CSV and PNG maps.")
+    ] = None,
+) -> None:
+    """Can each municipality still reach its quota this half-year, and if not, why?"""
+    status = _load_status(status_file, province, all_)
+    t0 = time.perf_counter()
+    res = check_quotas(status)
+    secs = time.perf_counter() - t0
+    console.print(_check_table(res))
+    if province is not None:
+        console.print(_muni_table(res))
+    console.print(
+        f"check: {len(res.municipalities)} municipalities, {secs:.2f} s "
+        f"(HiGHS {res.solver.status}, {res.solver.columns} columns, {res.solver.rows} rows)"
+    )
+    if out is not None:
+        written = write_check(res, out)
+        for p in res.provinces:
+            written.append(pace_map(res, p.pv_code, out / f"pace_{p.pv_code}.png"))
+        if province is None:
+            written.append(pace_map(res, None, out / "pace_NL.png"))
+        console.print(f"written: {len(written)} files in {out}")
+
+
+def _variant_table(res: ProvincialVariant) -> Table:
+    t = Table(title=f"6.3.2 provincial taakstelling, {res.half_year}, {res.weeks_left} weeks left")
+    cols = (
+        "province",
+        "total",
+        "more",
+        "less",
+        "in time (pro rata -> 6.3.2)",
+        "weeks to complete",
+        "km/person",
+    )
+    for c in cols:
+        t.add_column(c, justify="left" if c == "province" else "right")
+
+    def wk(x: float | None) -> str:
+        return "never" if x is None else f"{x:.1f}"
+
+    def km(x: float | None) -> str:
+        return "-" if x is None else f"{x:.1f}"
+
+    for p in res.provinces:
+        t.add_row(
+            f"{p.pv_code} {p.pv_name}",
+            f"{p.provincial_total:,}",
+            str(len(p.takes_more)),
+            str(len(p.takes_less)),
+            f"{p.housed_in_time_pro_rata:,} -> {p.housed_in_time_provincial:,}",
+            f"{wk(p.weeks_to_complete_pro_rata)} -> {wk(p.weeks_to_complete_provincial)}",
+            f"{km(p.km_per_person_pro_rata)} -> {km(p.km_per_person_provincial)}",
+        )
+    return t
+
+
+@quota_app.command("provincial")
+def provincial_cmd(
+    status_file: Annotated[Path, typer.Argument(help="STATUS.json (see QuotaStatus).")],
+    province: Annotated[str | None, typer.Option("--province", help="e.g. PV27.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="All provinces (the default).")] = False,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="Directory for JSON and CSV.")
+    ] = None,
+) -> None:
+    """Measure 6.3.2: the province distributes the sum of its municipalities' quotas."""
+    status = _load_status(status_file, province, all_)
+    res = provincial_variant(status)
+    console.print(_variant_table(res))
+    if out is not None:
+        written = write_variant(res, out)
+        console.print(f"written: {len(written)} files in {out}")
+
+
+@quota_app.command("example")
+def example_cmd(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write STATUS.json.")],
+    weeks_left: Annotated[int, typer.Option("--weeks-left", min=1, max=26)] = 12,
+    seed: Annotated[int, typer.Option("--seed")] = SEED,
+) -> None:
+    """Write a realistic, seeded STATUS.json built from the bundled data."""
+    write_json(example_status(seed=seed, weeks_left=weeks_left), out)
+    console.print(f"written: {out}")
