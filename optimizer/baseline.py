@@ -25,7 +25,8 @@ def greedy_plan(inst: Instance) -> tuple[list[Placement], list[Link], list[Unpla
     placements: list[Placement] = []
     unplaced: list[Unplaced] = []
     movers = [
-        h for h in sorted(s.households, key=lambda h: h.id)
+        h
+        for h in sorted(s.households, key=lambda h: h.id)
         if h.status is Status.arrival or locs[inst.loc_index[h.location]].closing
     ]
     # every mover is undecided: take them off their origin, then put each back where it lands
@@ -47,11 +48,15 @@ def greedy_plan(inst: Instance) -> tuple[list[Placement], list[Link], list[Unpla
             if d == o or load[d] + h.size > cap[d] or unsuitable_reason(prof, locs[d]) is not None:
                 continue
             load[d] += h.size
-            placements.append(Placement(
-                household=h.id, location=locs[d].id, from_location=locs[o].id,
-                reason="arrival" if h.status is Status.arrival else "closing",
-                distance_km=round(float(inst.dist_loc_loc[o, d]), 1),
-            ))
+            placements.append(
+                Placement(
+                    household=h.id,
+                    location=locs[d].id,
+                    from_location=locs[o].id,
+                    reason="arrival" if h.status is Status.arrival else "closing",
+                    distance_km=round(float(inst.dist_loc_loc[o, d]), 1),
+                )
+            )
             break
         else:
             if h.status is Status.arrival:
@@ -69,9 +74,13 @@ def greedy_plan(inst: Instance) -> tuple[list[Placement], list[Link], list[Unpla
             g = int(g)
             if remaining[g] >= h.size:
                 remaining[g] -= h.size
-                links.append(Link(
-                    household=h.id, gm_code=inst.gm_codes[g], persons=h.size,
-                    distance_km=round(float(inst.dist_loc_gm[o, g]), 1),
-                ))
+                links.append(
+                    Link(
+                        household=h.id,
+                        gm_code=inst.gm_codes[g],
+                        persons=h.size,
+                        distance_km=round(float(inst.dist_loc_gm[o, g]), 1),
+                    )
+                )
                 break
     return placements, links, unplaced

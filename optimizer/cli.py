@@ -55,22 +55,43 @@ def plan_table(plan: Plan, baseline: dict[str, float] | None = None) -> Table:
     rows: list[tuple[str, str, str]] = [
         ("objective (EUR)", f"{plan.objective:,.0f}", _b(baseline, "objective", "{:,.0f}")),
         ("bound (EUR) / gap", f"{plan.bound:,.0f} / {plan.gap:.3%}", ""),
-        ("arrivals placed / staying (persons)",
-         f"{k.arrivals_placed_persons:,} / {k.arrivals_staying_persons:,}", ""),
+        (
+            "arrivals placed / staying (persons)",
+            f"{k.arrivals_placed_persons:,} / {k.arrivals_staying_persons:,}",
+            "",
+        ),
         ("beds short (persons)", f"{k.beds_short:,}", _b(baseline, "beds_short", "{:,.0f}")),
-        ("moves of residents (households / persons)",
-         f"{k.moves_households:,} / {k.moves_persons:,}", _b(baseline, "moves_persons", "{:,.0f}")),
-        ("moves of school-age children", f"{k.moves_school_age_children:,}",
-         _b(baseline, "moves_school_age_children", "{:,.0f}")),
-        ("status holders linked (households / persons)",
-         f"{k.links_households:,} / {k.links_persons:,}", _b(baseline, "links_persons", "{:,.0f}")),
-        ("quota pace shortfall (persons)", f"{k.quota_pace_shortfall_persons:,.0f}",
-         _b(baseline, "quota_pace_shortfall_persons", "{:,.0f}")),
+        (
+            "moves of residents (households / persons)",
+            f"{k.moves_households:,} / {k.moves_persons:,}",
+            _b(baseline, "moves_persons", "{:,.0f}"),
+        ),
+        (
+            "moves of school-age children",
+            f"{k.moves_school_age_children:,}",
+            _b(baseline, "moves_school_age_children", "{:,.0f}"),
+        ),
+        (
+            "status holders linked (households / persons)",
+            f"{k.links_households:,} / {k.links_persons:,}",
+            _b(baseline, "links_persons", "{:,.0f}"),
+        ),
+        (
+            "quota pace shortfall (persons)",
+            f"{k.quota_pace_shortfall_persons:,.0f}",
+            _b(baseline, "quota_pace_shortfall_persons", "{:,.0f}"),
+        ),
         ("occupancy end of week", f"{k.occupancy_total_end:.1%}", ""),
-        ("locations outside the band", f"{k.locations_outside_band}",
-         _b(baseline, "locations_outside_band", "{:,.0f}")),
-        ("travel (person-km)", f"{k.distance_person_km:,.0f}",
-         _b(baseline, "distance_person_km", "{:,.0f}")),
+        (
+            "locations outside the band",
+            f"{k.locations_outside_band}",
+            _b(baseline, "locations_outside_band", "{:,.0f}"),
+        ),
+        (
+            "travel (person-km)",
+            f"{k.distance_person_km:,.0f}",
+            _b(baseline, "distance_person_km", "{:,.0f}"),
+        ),
         ("bed cost this week (EUR)", f"{k.bed_cost_eur_week:,.0f}", ""),
         ("build / solve (s)", f"{plan.model.build_seconds:.1f} / {plan.solve_seconds:.1f}", ""),
     ]
@@ -87,24 +108,34 @@ def _b(baseline: dict[str, float] | None, key: str, fmt: str) -> str:
 
 @app.command()
 def scenario(
-    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write the scenario JSON.")] = Path(
-        "scenario.json"
-    ),
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="Where to write the scenario JSON.")
+    ] = Path("scenario.json"),
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same scenario.")] = 1,
-    scale: Annotated[float, typer.Option(min=0.01, max=5.0, help="1 = national reference week.")] = 1.0,
+    scale: Annotated[
+        float, typer.Option(min=0.01, max=5.0, help="1 = national reference week.")
+    ] = 1.0,
     week: Annotated[str, typer.Option(help="ISO week.")] = "2026-W48",
     half_year: Annotated[str, typer.Option(help="Half-year id of the quota.")] = "2026-H2",
     weeks_left: Annotated[int, typer.Option(min=1, max=27)] = 5,
     arrivals: Annotated[int, typer.Option(min=0, help="Arrival households (at scale 1).")] = 1500,
-    status_holders: Annotated[int, typer.Option(min=0, help="Status holders awaiting a link.")] = 1000,
+    status_holders: Annotated[
+        int, typer.Option(min=0, help="Status holders awaiting a link.")
+    ] = 1000,
     closing: Annotated[int, typer.Option(min=0, help="Closing noodopvang locations.")] = 2,
     national_quota: Annotated[int, typer.Option(min=0, help="Half-year taakstelling.")] = 15_000,
 ) -> None:
     """Generate a seeded weekly scenario from the bundled data."""
     try:
         spec = ScenarioSpec(
-            seed=seed, scale=scale, week=week, half_year=half_year, weeks_left=weeks_left,
-            arrival_households=arrivals, status_holder_households=status_holders, closing=closing,
+            seed=seed,
+            scale=scale,
+            week=week,
+            half_year=half_year,
+            weeks_left=weeks_left,
+            arrival_households=arrivals,
+            status_holder_households=status_holders,
+            closing=closing,
             national_quota=national_quota,
         )
         with console.status("generating scenario"):
@@ -146,18 +177,33 @@ def allocate_cmd(
     gap: Annotated[float, typer.Option(min=0.0, max=1.0, help="Relative MIP gap.")] = 0.005,
     threads: Annotated[int, typer.Option(min=1, max=64)] = 1,
     seed: Annotated[int, typer.Option(help="Solver seed.")] = 20261122,
+    previous: Annotated[
+        Path | None,
+        typer.Option(help="Last run's plan: keep its decisions unless changing them pays."),
+    ] = None,
 ) -> None:
     """Plan one week: placements, links, moves, KPIs (and a diagnosis if rules conflict)."""
+    from optimizer.documents.io import load_document
+
     try:
         s = load_scenario(scenario_file)
+        prev = load_document(Plan, previous) if previous is not None else None
     except DocumentError as e:
         _fail(e)
     opts = SolveOptions(time_limit_s=time_limit, mip_rel_gap=gap, threads=threads, seed=seed)
     with console.status("building and solving the weekly allocation"):
-        plan = allocate(s, opts)
+        plan = allocate(s, opts, previous=prev)
     _write_json(out, plan.model_dump_json(indent=1))
     console.print(plan_table(plan))
     _print_diagnosis(plan)
+    if prev is not None:
+        console.print(f"{len(plan.changes)} decisions differ from the previous plan")
+        for c in plan.changes[:10]:
+            console.print(
+                f"  {c.household}: {c.previous} -> {c.now} ({c.reason})",
+                highlight=False,
+                markup=False,
+            )
     console.print(f"plan written to {out}")
 
 
@@ -173,7 +219,9 @@ def _print_diagnosis(plan: Plan) -> None:
 
 @app.command()
 def demo(
-    out_dir: Annotated[Path, typer.Option(help="Where the scenario and plan are written.")] = Path("out"),
+    out_dir: Annotated[Path, typer.Option(help="Where the scenario and plan are written.")] = Path(
+        "out"
+    ),
     seed: Annotated[int, typer.Option()] = 1,
     scale: Annotated[float, typer.Option(min=0.01, max=5.0)] = 1.0,
     time_limit: Annotated[float, typer.Option(min=1.0)] = 60.0,
@@ -202,9 +250,7 @@ def demo(
         base["objective"] = sum(bk.objective_terms_eur.values())
     console.print(plan_table(plan, base))
     _print_diagnosis(plan)
-    console.print(
-        f"scenario {scen_path}, plan {plan_path}; total {time.perf_counter() - t0:.1f} s"
-    )
+    console.print(f"scenario {scen_path}, plan {plan_path}; total {time.perf_counter() - t0:.1f} s")
 
 
 @app.command()
@@ -218,3 +264,150 @@ def schema(
 
     for path in write_schemas(out_dir):
         console.print(f"wrote {path}")
+
+
+def _scenario_for(plan_file: Path, scenario_file: Path | None) -> tuple[Scenario, Plan]:
+    """The plan and the scenario it was made from (default: scenario.json beside the plan)."""
+    from optimizer.documents.io import load_document
+    from optimizer.model.solve import scenario_hash
+
+    plan = load_document(Plan, plan_file)
+    path = scenario_file or plan_file.with_name("scenario.json")
+    s = load_scenario(path)
+    if scenario_hash(s) != plan.scenario_hash:
+        raise DocumentError(
+            str(path),
+            [
+                f"scenario_hash: this scenario is not the one {plan_file} was made from "
+                f"(plan {plan.scenario_hash}, scenario {scenario_hash(s)})"
+            ],
+        )
+    return s, plan
+
+
+@app.command()
+def explain(
+    plan_file: Annotated[Path, typer.Argument(help="Plan JSON.")],
+    household: Annotated[str | None, typer.Option(help="Explain one household's decision.")] = None,
+    scenario_file: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="Scenario JSON (default: scenario.json beside the plan)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="Write the explanation JSON.")
+    ] = None,
+) -> None:
+    """Score analysis of a plan per rule family, or one household's decision with alternatives."""
+    from optimizer.explain.decision import explain_household
+    from optimizer.explain.score import explain_plan
+
+    try:
+        s, plan = _scenario_for(plan_file, scenario_file)
+        if household is not None and household not in {h.id for h in s.households}:
+            raise DocumentError("--household", [f"household {household!r} is not in the scenario"])
+    except DocumentError as e:
+        _fail(e)
+    if household is None:
+        ex = explain_plan(s, plan)
+        t = Table(title=f"Plan {plan.week}: cost per rule family (sums to the objective)")
+        for col in ("family", "kind", "EUR", "items", "largest item"):
+            t.add_column(col, justify="right" if col in ("EUR", "items") else "left")
+        for f in ex.families:
+            top = f.top[0] if f.top else None
+            t.add_row(
+                f.title,
+                "hard" if f.hard else "soft",
+                f"{f.eur:,.2f}",
+                str(f.items),
+                f"{top.where} {top.household or ''}: EUR {top.eur:,.0f}" if top else "",
+            )
+        t.add_row("total", "", f"{ex.total_eur:,.2f}", "", f"objective {ex.objective:,.2f}")
+        console.print(t)
+        for c in ex.conflicts:
+            console.print(f"[bold red]conflict[/] {c}", highlight=False)
+        doc = ex.model_dump_json(indent=1)
+    else:
+        hx = explain_household(s, plan, household)
+        console.print(f"[bold]{hx.household}[/] ({hx.status}): {hx.decision}")
+        for line in hx.summary:
+            console.print(f"  {line}", highlight=False, markup=False)
+        doc = hx.model_dump_json(indent=1)
+    if out is not None:
+        _write_json(out, doc)
+
+
+@app.command()
+def recommend(
+    plan_file: Annotated[Path, typer.Argument(help="Plan JSON.")],
+    household_json: Annotated[
+        str,
+        typer.Option(
+            "--household",
+            help='The new household as JSON, e.g. \'{"id": "N1", "size": 3, '
+            '"status": "arrival", "track": "kansrijk", "location": "L001"}\'',
+        ),
+    ],
+    scenario_file: Annotated[Path | None, typer.Option("--scenario")] = None,
+    k: Annotated[int, typer.Option(min=1, max=20)] = 3,
+) -> None:
+    """Top locations (or municipalities for a status holder) for one new household, no re-solve."""
+    from optimizer.documents.io import parse_document
+    from optimizer.documents.scenario import Household
+    from optimizer.explain.recommend import recommend as rec
+
+    try:
+        s, plan = _scenario_for(plan_file, scenario_file)
+        h = parse_document(Household, household_json, "--household")
+        if h.location not in s.location_index():
+            raise DocumentError("--household", [f"location: unknown location {h.location!r}"])
+    except DocumentError as e:
+        _fail(e)
+    r = rec(s, plan, h, k=k)
+    for i, o in enumerate(r.options, 1):
+        comps = ", ".join(f"{n} {v:,.0f}" for n, v in o.components.items())
+        console.print(
+            f"{i}. {o.name} ({o.where}): EUR {o.eur:,.0f} [{comps}]", highlight=False, markup=False
+        )
+    console.print(f"ruled out: {r.ruled_out_counts}; {r.seconds * 1000:.1f} ms", highlight=False)
+
+
+@app.command()
+def fairness(
+    plan_file: Annotated[Path, typer.Argument(help="Plan JSON.")],
+    scenario_file: Annotated[Path | None, typer.Option("--scenario")] = None,
+    out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
+) -> None:
+    """Outcomes by household type and track, with the spread between groups."""
+    from optimizer.explain.fairness import OUTCOMES, fairness_report
+
+    try:
+        s, plan = _scenario_for(plan_file, scenario_file)
+    except DocumentError as e:
+        _fail(e)
+    rep = fairness_report(s, plan)
+    t = Table(title=f"Fairness {plan.week}: outcomes by household type and track")
+    t.add_column("group")
+    t.add_column("households", justify="right")
+    for o in OUTCOMES:
+        t.add_column(o, justify="right")
+    for g in rep.groups:
+        vals = [getattr(g, o) for o in OUTCOMES]
+        t.add_row(
+            f"{g.household_type} / {g.track}",
+            str(g.households),
+            *["-" if v is None else f"{v:.3g}" for v in vals],
+        )
+    t.add_row("spread (max - min)", "", *[f"{rep.spread.get(o, 0):.3g}" for o in OUTCOMES])
+    console.print(t)
+    console.print(rep.note)
+    if out is not None:
+        _write_json(out, rep.model_dump_json(indent=1))
+
+
+def _register_subcommands() -> None:
+    from optimizer.quotas.cli import quota_app
+
+    app.add_typer(quota_app, name="quota")
+
+
+_register_subcommands()

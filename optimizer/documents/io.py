@@ -48,7 +48,9 @@ def parse_document(model: type[M], text: str, source: str) -> M:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as e:
-        raise DocumentError(source, [f"not valid JSON (line {e.lineno} column {e.colno}: {e.msg})"]) from None
+        raise DocumentError(
+            source, [f"not valid JSON (line {e.lineno} column {e.colno}: {e.msg})"]
+        ) from None
     try:
         return model.model_validate(raw)
     except ValidationError as e:

@@ -53,6 +53,15 @@ class Violation(_Doc):
     message: str
 
 
+class Change(_Doc):
+    """A decision that differs from the previous plan, and why (replanning)."""
+
+    household: str
+    previous: str = Field(description="Location, municipality, 'unplaced' or 'not decided'.")
+    now: str
+    reason: str
+
+
 class LocationKpi(_Doc):
     id: str
     kind: str
@@ -133,3 +142,6 @@ class Plan(_Doc):
     diagnosis: list[Violation]
     kpis: Kpis
     model: ModelSize
+    changes: list[Change] = Field(
+        default_factory=list, description="Decisions that differ from the previous plan."
+    )

@@ -103,6 +103,9 @@ class Policy(_Doc):
         10_000.0,
         description="An arrival without a bed (crisis emergency reception); must dominate.",
     )
+    change_eur_per_decision: Annotated[float, Field(ge=0)] = Field(
+        100.0, description="Replanning: price of changing a decision of the previous plan."
+    )
     link_candidates: Annotated[int, Field(ge=1, le=400)] = Field(
         40,
         description="Status holders are linked among this many nearest municipalities with quota left.",
@@ -184,6 +187,22 @@ class Household(_Doc):
         return self.size > 1
 
 
+class Pin(_Doc):
+    """A planner's manual decision that the plan must keep: a placement or a link."""
+
+    household: str
+    location: str | None = Field(None, description="Where the household must be at week's end.")
+    gm_code: Annotated[str | None, Field(pattern=GM_CODE)] = Field(
+        None, description="The municipality a status holder must be linked to."
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> Self:
+        if (self.location is None) == (self.gm_code is None):
+            raise ValueError("a pin names exactly one of location or gm_code")
+        return self
+
+
 class Scenario(_Doc):
     """One planning week."""
 
@@ -193,6 +212,7 @@ class Scenario(_Doc):
     locations: list[Location]
     municipalities: list[Municipality]
     households: list[Household]
+    pins: list[Pin] = Field(default_factory=list, description="Manual decisions to keep.")
 
     @field_validator("week")
     @classmethod
@@ -254,4 +274,44 @@ def consistency_errors(s: Scenario) -> list[str]:
                 f"locations[{i}].residents: {loc.id!r} is closing but only {n} of its {loc.residents} "
                 f"residents are listed as households, so the rest cannot be moved"
             )
+    errors += _pin_errors(s, locs, gms)
+    return errors
+
+
+def _pin_errors(s: Scenario, locs: dict[str, Location], gms: set[str]) -> list[str]:
+    from optimizer.model.families.suitability import Profile, group_of, unsuitable_reason
+
+    errors: list[str] = []
+    hh = {h.id: h for h in s.households}
+    seen: set[tuple[str, bool]] = set()
+    for i, pin in enumerate(s.pins):
+        h = hh.get(pin.household)
+        if h is None:
+            errors.append(f"pins[{i}].household: unknown household {pin.household!r}")
+            continue
+        kind = pin.location is not None
+        if (pin.household, kind) in seen:
+            errors.append(f"pins[{i}].household: {pin.household!r} is pinned twice")
+        seen.add((pin.household, kind))
+        if pin.location is not None:
+            loc = locs.get(pin.location)
+            if loc is None:
+                errors.append(f"pins[{i}].location: unknown location {pin.location!r}")
+                continue
+            prof = Profile(
+                group_of(h.status, h.track, h.amv), h.size > 1, h.school_age_children > 0
+            )
+            staying = pin.location == h.location and h.status is not Status.arrival
+            reason = unsuitable_reason(prof, loc)
+            if reason is not None and not (staying and not loc.closing):
+                errors.append(
+                    f"pins[{i}].location: {loc.id!r} does not suit household {h.id!r} ({reason})"
+                )
+        else:
+            if h.status is not Status.status_holder or h.linked_gm_code is not None:
+                errors.append(
+                    f"pins[{i}].gm_code: household {h.id!r} is not a status holder awaiting a link"
+                )
+            if pin.gm_code not in gms:
+                errors.append(f"pins[{i}].gm_code: unknown municipality {pin.gm_code!r}")
     return errors

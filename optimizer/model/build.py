@@ -22,6 +22,7 @@ from optimizer.model.families.household_integrity import add_household_integrity
 from optimizer.model.families.occupancy_band import add_occupancy_band
 from optimizer.model.families.quota import add_quota_cap, add_quota_pace
 from optimizer.model.families.registry import FAMILIES
+from optimizer.model.families.stability import add_stability
 from optimizer.model.instance import Instance
 from optimizer.model.linear import lin, total
 
@@ -47,7 +48,9 @@ def add_variables(m: pyo.ConcreteModel, inst: Instance) -> None:
     )
     arrivals = inst.classes_with_role("arrival")
     m.v_unplaced = pyo.Var(
-        arrivals, domain=pyo.NonNegativeIntegers, bounds=lambda _m, c: (0, cls[c].n)
+        arrivals,
+        domain=pyo.NonNegativeIntegers,
+        bounds=lambda _m, c: (0, 0 if cls[c].key.pin >= 0 else cls[c].n),
     )
     m.v_link = pyo.Var(
         range(inst.n_links),
@@ -88,6 +91,7 @@ def create_model(inst: Instance) -> pyo.ConcreteModel:
     add_quota_pace(m, inst)
     add_link_distance(m, inst)
     add_arc_costs(m, inst)
+    add_stability(m, inst)
     m.objective = pyo.Objective(
         expr=total([getattr(m, f"cost_{name}") for name in COST_FAMILIES]), sense=pyo.minimize
     )

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from optimizer.documents.scenario import Household, Location, Scenario, Status, Track
+from optimizer.documents.plan import Plan
+from optimizer.documents.scenario import Household, Location, Policy, Scenario, Status, Track
 from optimizer.model.families.suitability import Group, Profile, group_of, unsuitable_reason
 from optimizer.reference_data import distance_matrix_km, load_municipalities
 
@@ -42,6 +43,8 @@ class ClassKey:
     kansrijk_arrival: bool  # only kansrijk arrivals pay the kansrijk_region cost
     size: int
     school_children: int
+    pin: int = -1  # pinned destination (location index; municipality index for links)
+    previous: int = -1  # the previous plan's destination, kept if it costs little
 
     @property
     def profile(self) -> Profile:
@@ -131,29 +134,112 @@ def _region_factor(s: Scenario, locs: list[Location]) -> np.ndarray:
     return np.array([1.0 - ratio.get(ref[loc.gm_code], 0.0) / best for loc in locs])
 
 
-def _class_key(role: str, origin: int, h: Household) -> ClassKey:
-    kansrijk = role == "arrival" and h.status is Status.arrival and h.track is Track.kansrijk
-    return ClassKey(
-        role, origin, group_of(h.status, h.track, h.amv), kansrijk, h.size, h.school_age_children
+def placement_cost(
+    p: Policy,
+    role: str,
+    size: int,
+    school_children: int,
+    kansrijk_arrival: bool,
+    origin: Location,
+    dest: Location,
+    km: float,
+    region_dest: float,
+    stay: bool,
+) -> tuple[float, float, float, float, float]:
+    """Per-household euros of one placement, in the order of ``ARC_COMPONENTS``.
+
+    bed_cost: size x bed-day cost x 7 at the destination (a rebalancing resident pays only the
+    difference with the bed it leaves); transport: size x EUR/person-km; moves and school_moves:
+    only residents that actually move; kansrijk_region: kansrijk arrivals only.
+    """
+    bed_week_d = dest.cost_per_bed_day * DAYS
+    if role == "rebalance":
+        bed = size * (bed_week_d - origin.cost_per_bed_day * DAYS)
+    else:
+        bed = size * bed_week_d
+    moved_resident = role != "arrival" and not stay
+    return (
+        bed,
+        0.0 if stay else size * p.transport_eur_per_person_km * km,
+        size * p.move_eur_per_person if moved_resident else 0.0,
+        school_children * p.move_eur_per_school_child if moved_resident else 0.0,
+        size * p.kansrijk_region_eur_per_person * region_dest if kansrijk_arrival else 0.0,
     )
 
 
+def _class_key(role: str, origin: int, h: Household, pin: int, previous: int) -> ClassKey:
+    kansrijk = role == "arrival" and h.status is Status.arrival and h.track is Track.kansrijk
+    return ClassKey(
+        role,
+        origin,
+        group_of(h.status, h.track, h.amv),
+        kansrijk,
+        h.size,
+        h.school_age_children,
+        pin,
+        previous,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Decisions:
+    """Pins (must) and the previous plan (preferred), per household, as indices."""
+
+    pin_place: dict[str, int] = field(default_factory=dict)
+    pin_link: dict[str, int] = field(default_factory=dict)
+    prev_place: dict[str, int] = field(default_factory=dict)
+    prev_link: dict[str, int] = field(default_factory=dict)
+
+
+def _decisions(
+    s: Scenario, loc_index: dict[str, int], gm_index: dict[str, int], previous: Plan | None
+) -> Decisions:
+    d = Decisions()
+    for pin in s.pins:
+        if pin.location is not None:
+            d.pin_place[pin.household] = loc_index[pin.location]
+        elif pin.gm_code is not None:
+            d.pin_link[pin.household] = gm_index[pin.gm_code]
+    if previous is not None:
+        known = {h.id for h in s.households}
+        for pl in previous.placements:
+            if pl.household in known and pl.location in loc_index:
+                d.prev_place[pl.household] = loc_index[pl.location]
+        for lk in previous.links:
+            if lk.household in known and lk.gm_code in gm_index:
+                d.prev_link[lk.household] = gm_index[lk.gm_code]
+    return d
+
+
 def _build_classes(
-    s: Scenario, loc_index: dict[str, int], over_band: set[int]
+    s: Scenario, loc_index: dict[str, int], over_band: set[int], dec: Decisions
 ) -> list[HouseholdClass]:
     by_key: dict[ClassKey, HouseholdClass] = {}
     for h in s.households:
         o = loc_index[h.location]
         loc = s.locations[o]
+        pin = dec.pin_place.get(h.id, -1)
+        prev = dec.prev_place.get(h.id, -1)
         keys: list[ClassKey] = []
         if loc.closing:
-            keys.append(_class_key("closing", o, h))
+            keys.append(_class_key("closing", o, h, pin, prev))
         elif h.status is Status.arrival:
-            keys.append(_class_key("arrival", o, h))
-        elif o in over_band:
-            keys.append(_class_key("rebalance", o, h))
+            keys.append(_class_key("arrival", o, h, pin, prev))
+        elif (o in over_band or pin >= 0 or prev >= 0) and pin != o:
+            keys.append(_class_key("rebalance", o, h, pin, prev))
         if h.status is Status.status_holder and h.linked_gm_code is None:
-            keys.append(ClassKey("link", o, Group.regular, False, h.size, 0))
+            keys.append(
+                ClassKey(
+                    "link",
+                    o,
+                    Group.regular,
+                    False,
+                    h.size,
+                    0,
+                    dec.pin_link.get(h.id, -1),
+                    dec.prev_link.get(h.id, -1),
+                )
+            )
         for k in keys:
             by_key.setdefault(k, HouseholdClass(k)).members.append(h.id)
     classes = sorted(
@@ -165,6 +251,8 @@ def _build_classes(
             c.key.kansrijk_arrival,
             c.key.size,
             c.key.school_children,
+            c.key.pin,
+            c.key.previous,
         ),
     )
     for c in classes:
@@ -172,7 +260,7 @@ def _build_classes(
     return classes
 
 
-def build_instance(s: Scenario) -> Instance:
+def build_instance(s: Scenario, previous: Plan | None = None) -> Instance:
     """Index sets, distances and per-arc costs. Raises ValueError for gm_codes unknown to CBS 2024."""
     p = s.policy
     locs = list(s.locations)
@@ -191,9 +279,9 @@ def build_instance(s: Scenario) -> Instance:
     open_ = np.array([not loc.closing for loc in locs])
     over_band = {i for i in range(len(locs)) if open_[i] and occ_start[i] > p.occupancy_max}
     below_band = np.array([open_[i] and occ_start[i] < p.occupancy_max for i in range(len(locs))])
-    classes = _build_classes(s, loc_index, over_band)
+    dec = _decisions(s, loc_index, gm_index, previous)
+    classes = _build_classes(s, loc_index, over_band, dec)
 
-    bed_week = np.array([loc.cost_per_bed_day * DAYS for loc in locs])
     a_cls: list[int] = []
     a_dst: list[int] = []
     a_cost: list[tuple[float, ...]] = []
@@ -201,6 +289,9 @@ def build_instance(s: Scenario) -> Instance:
     l_gm: list[int] = []
     l_cost: list[float] = []
     suit_cache: dict[Profile, np.ndarray] = {}
+
+    def mask_prev(k: ClassKey, prev: int) -> bool:
+        return bool(suitable_mask(k.profile)[prev])
 
     def suitable_mask(prof: Profile) -> np.ndarray:
         if prof not in suit_cache:
@@ -210,41 +301,47 @@ def build_instance(s: Scenario) -> Instance:
     for ci, c in enumerate(classes):
         k = c.key
         if k.role == "link":
-            order = np.argsort(d_lg[k.origin], kind="stable")
-            picked = [int(g) for g in order if remaining[g] >= k.size][: p.link_candidates]
+            if k.pin >= 0:
+                picked = [k.pin]
+            else:
+                order = np.argsort(d_lg[k.origin], kind="stable")
+                picked = [int(g) for g in order if remaining[g] >= k.size][: p.link_candidates]
+                if k.previous >= 0 and k.previous not in picked and remaining[k.previous] >= k.size:
+                    picked.append(k.previous)
             for g in sorted(picked):
                 l_cls.append(ci)
                 l_gm.append(g)
                 l_cost.append(k.size * p.link_eur_per_person_km * float(d_lg[k.origin, g]))
             continue
         mask = suitable_mask(k.profile).copy()
-        if k.role == "rebalance":
+        if k.pin >= 0:
+            dests = [k.pin]  # validated at the boundary: the pinned place suits the household
+        elif k.role == "rebalance":
             mask &= below_band
             mask[k.origin] = False
             cand = np.flatnonzero(mask)
             cand = cand[np.argsort(d_ll[k.origin, cand], kind="stable")][: p.rebalance_candidates]
             dests = sorted(int(x) for x in cand)
+            prev = k.previous
+            if prev >= 0 and prev not in dests and prev != k.origin and mask_prev(k, prev):
+                dests = sorted([*dests, prev])
         else:
             dests = [int(x) for x in np.flatnonzero(mask)]
         for d in dests:
-            stay = d == k.origin
-            km = 0.0 if stay else float(d_ll[k.origin, d])
-            if k.role == "rebalance":
-                bed = k.size * (bed_week[d] - bed_week[k.origin])
-            else:
-                bed = k.size * bed_week[d]
-            moved_resident = k.role != "arrival" and not stay
             a_cls.append(ci)
             a_dst.append(d)
             a_cost.append(
-                (
-                    bed,
-                    k.size * p.transport_eur_per_person_km * km,
-                    k.size * p.move_eur_per_person if moved_resident else 0.0,
-                    k.school_children * p.move_eur_per_school_child if moved_resident else 0.0,
-                    k.size * p.kansrijk_region_eur_per_person * float(region[d])
-                    if k.kansrijk_arrival
-                    else 0.0,
+                placement_cost(
+                    p,
+                    k.role,
+                    k.size,
+                    k.school_children,
+                    k.kansrijk_arrival,
+                    locs[k.origin],
+                    locs[d],
+                    float(d_ll[k.origin, d]),
+                    float(region[d]),
+                    stay=d == k.origin,
                 )
             )
 

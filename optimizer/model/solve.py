@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyomo.environ as pyo
@@ -28,7 +28,7 @@ from optimizer.documents.plan import (
 from optimizer.documents.scenario import Scenario
 from optimizer.kpis import compute_kpis
 from optimizer.model.build import cost_breakdown, create_model
-from optimizer.model.families.suitability import unsuitable_reason
+from optimizer.model.families.suitability import Profile, group_of, unsuitable_reason
 from optimizer.model.instance import Instance, build_instance
 
 
@@ -59,10 +59,12 @@ class Solved:
     solve_seconds: float
     costs: dict[str, float]
     lp_seconds: float = 0.0
+    quota_excess: dict[int, float] = field(default_factory=dict)
 
 
 def scenario_hash(s: Scenario) -> str:
-    return hashlib.sha256(s.model_dump_json().encode()).hexdigest()[:16]
+    """Content hash of the scenario (defaults left out, so adding a defaulted field keeps it)."""
+    return hashlib.sha256(s.model_dump_json(exclude_defaults=True).encode()).hexdigest()[:16]
 
 
 def _values(var: pyo.Var, integer: bool) -> dict[int, float]:
@@ -224,6 +226,11 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
         solve_seconds=secs,
         costs=cost_breakdown(m),
         lp_seconds=lp_seconds,
+        quota_excess={
+            int(g): float(v) for g, v in _values(m.v_quota_excess, False).items() if v > 1e-6
+        }
+        if hasattr(m, "v_quota_excess")
+        else {},
     )
 
 
@@ -329,14 +336,96 @@ def diagnose(inst: Instance, sol: Solved) -> list[Violation]:
                 f"no suitable free bed elsewhere for them",
             )
         )
+    for g, x in sorted(sol.quota_excess.items()):
+        gm = inst.gm_codes[g]
+        n = int(np.ceil(x - 1e-6))
+        out.append(
+            Violation(
+                family="quota_cap",
+                where=gm,
+                amount=n,
+                unit="persons",
+                message=f"{gm}: pinned links exceed its remaining quota "
+                f"({int(inst.remaining[g])} persons) by {n}",
+            )
+        )
     return out
 
 
-def allocate(s: Scenario, opts: SolveOptions | None = None) -> Plan:
-    """The weekly allocation: build, solve, disaggregate, diagnose and measure."""
+def _decision_map(
+    placements: list[Placement], links: list[Link], unplaced: list[Unplaced]
+) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for p in placements:
+        out[(p.household, "place")] = p.location
+    for u in unplaced:
+        out[(u.household, "place")] = "unplaced"
+    for lk in links:
+        out[(lk.household, "link")] = lk.gm_code
+    return out
+
+
+def _changes(
+    inst: Instance,
+    previous: Plan,
+    placements: list[Placement],
+    links: list[Link],
+    unplaced: list[Unplaced],
+) -> list[Change]:
+    """Every decision of the previous plan that is not kept, or new, with the reason."""
+    before = _decision_map(previous.placements, previous.links, previous.unplaced)
+    after = _decision_map(placements, links, unplaced)
+    pinned = {p.household for p in inst.scenario.pins}
+    out: list[Change] = []
+    for key in sorted(set(before) | set(after)):
+        hid, kind = key
+        if hid not in inst.households:
+            continue
+        b, a = before.get(key, "not decided"), after.get(key, "not decided")
+        if a == b:
+            continue
+        if hid in pinned:
+            reason = "pinned by a planner"
+        elif b in inst.loc_index and inst.locations[inst.loc_index[b]].closing:
+            reason = f"{b} is now closing"
+        elif b == "not decided":
+            reason = "new decision (household new or its situation changed)"
+        elif b in inst.loc_index:
+            h = inst.households[hid]
+            prof = Profile(
+                group_of(h.status, h.track, h.amv), h.size > 1, h.school_age_children > 0
+            )
+            why = unsuitable_reason(prof, inst.locations[inst.loc_index[b]])
+            reason = (
+                f"{b} no longer suits: {why}"
+                if why
+                else (
+                    f"{b} has no room left for it, or keeping it costs more than "
+                    f"EUR {inst.scenario.policy.change_eur_per_decision:,.0f}"
+                )
+            )
+        elif (
+            kind == "link"
+            and b in inst.gm_index
+            and inst.remaining[inst.gm_index[b]] < inst.households[hid].size
+        ):
+            reason = f"{b} has no quota left"
+        else:
+            reason = (
+                f"keeping it costs more than EUR "
+                f"{inst.scenario.policy.change_eur_per_decision:,.0f}"
+            )
+        out.append(Change(household=hid, previous=b, now=a, reason=reason))
+    return out
+
+
+def allocate(s: Scenario, opts: SolveOptions | None = None, previous: Plan | None = None) -> Plan:
+    """The weekly allocation: build, solve, disaggregate, diagnose and measure. With ``previous``
+    (last run's plan) decisions are kept unless changing them pays (family *stability*) and the
+    plan lists what changed and why; ``scenario.pins`` are kept always."""
     opts = opts or SolveOptions()
     t0 = time.perf_counter()
-    inst = build_instance(s)
+    inst = build_instance(s, previous)
     m = create_model(inst)
     build_s = time.perf_counter() - t0
     sol = solve_model(m, inst, opts)
@@ -379,6 +468,7 @@ def allocate(s: Scenario, opts: SolveOptions | None = None) -> Plan:
         unplaced=unplaced,
         diagnosis=diagnosis,
         kpis=kpis,
+        changes=_changes(inst, previous, placements, links, unplaced) if previous else [],
         model=ModelSize(
             classes=len(inst.classes),
             variables=m.nvariables(),

@@ -4,8 +4,8 @@ Households that make the same move and look the same to every rule (same origin,
 and school-age children) are interchangeable, so they form one *group* ``g`` with ``n_g`` members;
 the model decides how many members move on each day, which is exact and keeps CP-SAT small.
 
-Start occupancy ``r0[l]`` is the scenario's ``residents`` minus the unplaced arrivals at ``l``: those
-leave for crisis reception on day 0 and are not moves.
+Start occupancy ``r0[l]`` is the scenario's ``residents`` minus the unplaced arrivals at ``l``:
+those leave for crisis reception on day 0 and are not moves.
 """
 
 from __future__ import annotations

@@ -41,12 +41,22 @@ EXPLAIN: dict[str, Callable[[SeqData, list[tuple[Slack, int]]], str]] = {
 
 
 def new_solver(data: SeqData, time_limit_s: float) -> cp_model.CpSolver:
-    """A CP-SAT solver with the options' seed and workers: same input, same answer."""
+    """A CP-SAT solver with the options' seed and workers: same input, same answer.
+
+    Deterministic mode interleaves the subsolvers in fixed batches and stops on deterministic time
+    (a count of work, not of seconds), so the result does not depend on the machine's load.
+    """
     solver = cp_model.CpSolver()
     p = solver.parameters
-    p.max_time_in_seconds = max(0.1, time_limit_s)
+    limit = max(0.1, time_limit_s)
     p.random_seed = data.opts.seed
     p.num_workers = data.opts.workers
+    if data.opts.deterministic:
+        p.interleave_search = True
+        p.max_deterministic_time = limit
+        p.max_time_in_seconds = 3 * limit
+    else:
+        p.max_time_in_seconds = limit
     return solver
 
 

@@ -1,10 +1,10 @@
 """The sequencing documents: what is asked (:class:`SequenceOptions`) and what comes back
 (:class:`Sequence`).
 
-A weekly :class:`~optimizer.documents.plan.Plan` says who ends up where. The sequence says on which day
-of the horizon, and in which bus trip, every move of the plan happens, such that no location is ever
-overfilled on the way. Field names follow the issue; ``from`` is a Python keyword, so the models use
-``from_`` in code and ``from`` in JSON.
+A weekly :class:`~optimizer.documents.plan.Plan` says who ends up where. The sequence says on which
+day of the horizon, and in which bus trip, every move of the plan happens, such that no location is
+ever overfilled on the way. Field names follow the issue; ``from`` is a Python keyword, so the
+models use ``from_`` in code and ``from`` in JSON.
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ class _Doc(BaseModel):
 class SequenceWeights(_Doc):
     """Prices of the soft rules, in points of the CP-SAT objective (integers).
 
-    One extra bus trip outweighs any reordering of the days, so the trip count is minimised first;
-    a school-age child moved on a school day outweighs a few days of delay.
+    One extra bus trip outweighs moving up to 160 school-age children on a weekend instead, so in
+    practice the trip count is minimised first; a school-age child moved on a school day outweighs
+    a few days of delay.
     """
 
-    trip: Annotated[int, Field(ge=0)] = Field(1000, description="Per bus trip.")
+    trip: Annotated[int, Field(ge=0)] = Field(10_000, description="Per bus trip.")
     school_day: Annotated[int, Field(ge=0)] = Field(
         60, description="Per school-age child moved on a school day (when the horizon has another)."
     )
@@ -83,10 +84,20 @@ class SequenceOptions(_Doc):
     seed: int = 20261122
     workers: Annotated[int, Field(ge=1, le=64)] = 2
     hint: bool = Field(True, description="Start CP-SAT from a greedy day-by-day sequence.")
+    deterministic: bool = Field(
+        True,
+        description="Interleaved CP-SAT search stopped on deterministic time (about seconds of "
+        "work): the same input gives the same sequence whatever the machine load. The wall-clock "
+        "limit is then 3 x time_limit_s as a safety net. False: wall-clock limit, parallel "
+        "portfolio (faster on hard instances, not reproducible under a time limit).",
+    )
 
     @model_validator(mode="after")
     def _days_in_horizon(self) -> Self:
-        for name, days in (("closing_days", self.closing_days), ("opening_days", self.opening_days)):
+        for name, days in (
+            ("closing_days", self.closing_days),
+            ("opening_days", self.opening_days),
+        ):
             for loc, d in days.items():
                 if d >= self.days:
                     raise ValueError(
@@ -164,7 +175,8 @@ class Sequence(_Doc):
     trips: list[Trip]
     occupancy: list[Occupancy]
     bound_trips: int = Field(
-        description="Lower bound on trips: sum over origin-destination pairs of ceil(persons/seats)."
+        description="Lower bound on trips: sum over origin-destination pairs of "
+        "ceil(persons / seats)."
     )
     objective: float
     objective_bound: float

@@ -27,7 +27,9 @@ def buses_needed(data: SeqData, counts: dict[int, int]) -> int:
     seats = data.opts.seats
     persons = sum(data.groups[g].size * n for g, n in counts.items())
     need = -(-persons // seats)
-    for s in {data.groups[g].size for g, n in counts.items() if n and data.groups[g].size * 7 > seats}:
+    for s in {
+        data.groups[g].size for g, n in counts.items() if n and data.groups[g].size * 7 > seats
+    }:
         big = sum(n for g, n in counts.items() if data.groups[g].size >= s)
         need = max(need, -(-big // max(1, seats // s)))
     return need

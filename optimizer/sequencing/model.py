@@ -12,9 +12,10 @@ End-of-day occupancy of location l (departures free beds on their own day)::
                       + sum_{g into l}  size_g * sum_{t' <= t} x[g][t']
 
 Every hard family is guarded by ONE enforcement literal (``mode='assume'``) so that
-``sufficient_assumptions_for_infeasibility()`` names the families that break; in ``mode='hard'`` the
-constraints are plain (a stronger model, the fast path) and in ``mode='relax'`` the families listed in
-``relax`` get non-negative slack variables whose total is minimised (to measure where they break).
+``sufficient_assumptions_for_infeasibility()`` names the families that break; in ``mode='hard'``
+the constraints are plain (a stronger model, the fast path) and in ``mode='relax'`` the families
+listed in ``relax`` get non-negative slack variables whose total is minimised (to measure where
+they break).
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ class SeqModel:
     literals: dict[str, cp_model.IntVar] = field(default_factory=dict)
     slacks: dict[str, list[Slack]] = field(default_factory=dict)
     penalties: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
+    peaks: dict[int, cp_model.IntVar] = field(default_factory=dict)  # intake_spread
+    back_under: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # capacity
     _cum: dict[tuple[int, int, str], list[Term]] = field(default_factory=dict)
 
     # -- family plumbing -------------------------------------------------------------------------
@@ -92,25 +95,25 @@ class SeqModel:
             ct.only_enforce_if(lits)
         return ct
 
-    def slack(self, family: str, ub: int, where: tuple[int, ...], day: int | None, unit: str) -> (
-        cp_model.IntVar
-    ):
+    def slack(
+        self, family: str, ub: int, where: tuple[int, ...], day: int | None, unit: str
+    ) -> cp_model.IntVar:
         v = self.cp.new_int_var(0, max(0, ub), f"slack_{family}_{'_'.join(map(str, where))}_{day}")
         self.slacks.setdefault(family, []).append(Slack(v, where, day, unit))
         return v
 
     # -- shared expressions ----------------------------------------------------------------------
-    def day_terms(self, l: int, t: int, direction: str) -> list[Term]:
+    def day_terms(self, loc: int, t: int, direction: str) -> list[Term]:
         """(x, size) terms of persons arriving at ('in') or leaving ('out') location l on day t."""
-        gs = (self.data.g_in if direction == "in" else self.data.g_out).get(l, [])
+        gs = (self.data.g_in if direction == "in" else self.data.g_out).get(loc, [])
         return [(self.x[g][t], self.data.groups[g].size) for g in gs]
 
-    def cum_terms(self, l: int, t: int, direction: str) -> list[Term]:
+    def cum_terms(self, loc: int, t: int, direction: str) -> list[Term]:
         """Persons arrived ('in') or left ('out') by the end of day t."""
-        key = (l, t, direction)
+        key = (loc, t, direction)
         if key not in self._cum:
-            prev = self.cum_terms(l, t - 1, direction) if t > 0 else []
-            self._cum[key] = prev + self.day_terms(l, t, direction)
+            prev = self.cum_terms(loc, t - 1, direction) if t > 0 else []
+            self._cum[key] = prev + self.day_terms(loc, t, direction)
         return self._cum[key]
 
 

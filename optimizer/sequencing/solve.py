@@ -31,7 +31,7 @@ from optimizer.sequencing.document import (
 )
 from optimizer.sequencing.greedy import greedy_sequence
 from optimizer.sequencing.linear import expr
-from optimizer.sequencing.model import build_sequence_model
+from optimizer.sequencing.model import SeqModel, build_sequence_model
 
 Progress = Callable[[float, int, float], None]
 """Called on every improving solution with (seconds since start, trips, objective)."""
@@ -100,9 +100,7 @@ def objective_terms(data: SeqData, x: list[list[int]], n_trips: int) -> dict[str
     }
 
 
-def assemble(
-    data: SeqData, sol: Solution, solve_seconds: float, solver_name: str
-) -> Sequence:
+def assemble(data: SeqData, sol: Solution, solve_seconds: float, solver_name: str) -> Sequence:
     """Hand out group members to days and buses in id order; replay the occupancy."""
     T = len(data.days)
     moves: list[Move] = []
@@ -126,11 +124,26 @@ def assemble(
                 for j, bus in enumerate(pack(data, hh, sol.y[k][t]), start=1):
                     tid = f"d{t}-{data.loc_ids[o]}-{data.loc_ids[d]}-{j}"
                     persons = sum(sizes[h] for h in bus)
-                    trips.append(Trip(id=tid, from_=data.loc_ids[o], to=data.loc_ids[d], day=t,
-                                      persons=persons, households=len(bus)))
+                    trips.append(
+                        Trip(
+                            id=tid,
+                            from_=data.loc_ids[o],
+                            to=data.loc_ids[d],
+                            day=t,
+                            persons=persons,
+                            households=len(bus),
+                        )
+                    )
                     moves += [
-                        Move(household=h, from_=data.loc_ids[o], to=data.loc_ids[d], day=t,
-                             trip=tid, persons=sizes[h], school_age_children=kids[h])
+                        Move(
+                            household=h,
+                            from_=data.loc_ids[o],
+                            to=data.loc_ids[d],
+                            day=t,
+                            trip=tid,
+                            persons=sizes[h],
+                            school_age_children=kids[h],
+                        )
                         for h in bus
                     ]
                     arrived[d][t] += persons
@@ -146,9 +159,14 @@ def assemble(
             occ += arrived[i][t] - left[i][t]
             row.append(occ)
         occupancy.append(
-            Occupancy(location=data.loc_ids[i], capacity=data.capacity[i],
-                      start=data.residents[i], end_of_day=row, intake_households=intake[i],
-                      departure_households=departed[i])
+            Occupancy(
+                location=data.loc_ids[i],
+                capacity=data.capacity[i],
+                start=data.residents[i],
+                end_of_day=row,
+                intake_households=intake[i],
+                departure_households=departed[i],
+            )
         )
     terms = objective_terms(data, sol.x, len(trips)) if moves else {}
     return Sequence(
@@ -168,6 +186,19 @@ def assemble(
     )
 
 
+def add_hint(data: SeqData, m: SeqModel, x: list[list[int]], y: list[list[int]]) -> None:
+    """Hint every decision and auxiliary variable, so a complete greedy is a solution at once."""
+    for row_v, row_h in zip(m.x + m.y, x + y, strict=True):
+        for v, h in zip(row_v, row_h, strict=True):
+            m.cp.add_hint(v, h)
+    for loc, peak in m.peaks.items():
+        m.cp.add_hint(peak, max(sum(x[g][t] for g in data.g_in[loc]) for t in data.horizon))
+    for (loc, t), z in m.back_under.items():
+        arr = sum(data.groups[g].size * sum(x[g][: t + 1]) for g in data.g_in.get(loc, []))
+        dep = sum(data.groups[g].size * sum(x[g][: t + 1]) for g in data.g_out.get(loc, []))
+        m.cp.add_hint(z, arr - dep <= data.capacity[loc] - data.r0[loc])
+
+
 def solve_data(data: SeqData, progress: Progress | None = None) -> Solution:
     """Solve the plain model from the greedy hint; diagnose if it is proven infeasible."""
     o = data.opts
@@ -178,9 +209,7 @@ def solve_data(data: SeqData, progress: Progress | None = None) -> Solution:
     greedy = greedy_sequence(data) if o.hint else None
     m = build_sequence_model(data)
     if greedy is not None:
-        for row_v, row_h in zip(m.x + m.y, greedy.x + greedy.y, strict=True):
-            for v, h in zip(row_v, row_h, strict=True):
-                m.cp.add_hint(v, h)
+        add_hint(data, m, greedy.x, greedy.y)
     solver = new_solver(data, o.time_limit_s - (time.perf_counter() - t0))
     rec = _Recorder(expr((v, 1) for row in m.y for v in row), t0, progress)
     status = solver.solve(m.cp, rec)
@@ -193,8 +222,12 @@ def solve_data(data: SeqData, progress: Progress | None = None) -> Solution:
         left = max(5.0, o.time_limit_s - (time.perf_counter() - t0))
         found = diagnose(data, left)
         if found is not None:
-            return Solution([[0] * T for _ in data.groups], [[0] * T for _ in data.ods],
-                            SequenceStatus.infeasible, diagnosis=found)
+            return Solution(
+                [[0] * T for _ in data.groups],
+                [[0] * T for _ in data.ods],
+                SequenceStatus.infeasible,
+                diagnosis=found,
+            )
     if greedy is not None and greedy.complete:  # CP-SAT found nothing in time: the greedy holds
         return Solution(greedy.x, greedy.y, SequenceStatus.feasible)
     return Solution(

@@ -2,8 +2,9 @@
 
 For a class c with n_c identical households (integer counts, so no household is ever split):
 - arrival:   sum_a v_place[a] + v_unplaced[c] = n_c   (stay arcs count as placed where they are)
-- rebalance: sum_a v_place[a] <= n_c                   (the rest stay)
-- link:      sum_k v_link[k] <= n_c                    (the rest wait)
+- rebalance: sum_a v_place[a] <= n_c                   (the rest stay; = n_c when pinned)
+- link:      sum_k v_link[k] <= n_c                    (the rest wait; = n_c when pinned)
+Pinned arrival classes have only their pinned arc and no unplaced option (v_unplaced fixed at 0).
 Closing classes are in :mod:`closing` (they must leave).
 """
 
@@ -29,12 +30,18 @@ def add_household_integrity(m: pyo.ConcreteModel, inst: Instance) -> None:
     def rebalance_rule(_m: pyo.ConcreteModel, c: int) -> object:
         if not m.arcs_of[c]:
             return pyo.Constraint.Skip
-        return lin([(1.0, m.v_place[a]) for a in m.arcs_of[c]]) <= inst.classes[c].n
+        e = lin([(1.0, m.v_place[a]) for a in m.arcs_of[c]])
+        if inst.classes[c].key.pin >= 0:  # a pinned move must happen
+            return e == inst.classes[c].n
+        return e <= inst.classes[c].n
 
     def link_rule(_m: pyo.ConcreteModel, c: int) -> object:
         if not m.links_of[c]:
             return pyo.Constraint.Skip
-        return lin([(1.0, m.v_link[k]) for k in m.links_of[c]]) <= inst.classes[c].n
+        e = lin([(1.0, m.v_link[k]) for k in m.links_of[c]])
+        if inst.classes[c].key.pin >= 0:  # a pinned link must be made
+            return e == inst.classes[c].n
+        return e <= inst.classes[c].n
 
     if arrivals:
         m.household_integrity_arrival = pyo.Constraint(sorted(arrivals), rule=arrival_rule)

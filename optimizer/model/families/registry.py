@@ -35,6 +35,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("school_moves", False, "School-age children moved"),
     Family("transport", False, "Travel of placed and moved persons"),
     Family("bed_cost", False, "Bed cost of placements (noodopvang the expensive last resort)"),
+    Family("stability", False, "Decisions of the previous plan kept"),
 )
 
 BY_NAME = {f.name: f for f in FAMILIES}

@@ -32,21 +32,22 @@ def add_capacity(m: SeqModel) -> None:
     if not m.active(FAMILY):
         return
     d = m.data
-    for l in sorted(d.g_in):
-        room = d.capacity[l] - d.r0[l]
-        inflow = sum(d.groups[g].size * d.groups[g].n for g in d.g_in[l])
+    for loc in sorted(d.g_in):
+        room = d.capacity[loc] - d.r0[loc]
+        inflow = sum(d.groups[g].size * d.groups[g].n for g in d.g_in[loc])
         for t in d.horizon:
-            arr = m.cum_terms(l, t, "in")
-            dep = m.cum_terms(l, t, "out")
+            arr = m.cum_terms(loc, t, "in")
+            dep = m.cum_terms(loc, t, "out")
             net = arr + [(v, -c) for v, c in dep]
             if m.relaxed(FAMILY):
-                s = m.slack(FAMILY, inflow, (l,), t, "persons")
+                s = m.slack(FAMILY, inflow, (loc,), t, "persons")
                 net = [*net, (s, -1)]
                 arr = [*arr, (s, -1)]
             if room >= 0:
                 m.enforce(m.cp.add(expr(net) <= room), FAMILY)
             else:
-                z = m.cp.new_bool_var(f"capacity_back_under_{l}_{t}")
+                z = m.cp.new_bool_var(f"capacity_back_under_{loc}_{t}")
+                m.back_under[(loc, t)] = z
                 m.enforce(m.cp.add(expr(net) <= room), FAMILY, [z])
                 m.enforce(m.cp.add(expr(arr) <= 0), FAMILY, [z.Not()])
 

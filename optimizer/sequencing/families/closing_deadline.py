@@ -25,21 +25,21 @@ def add_closing_deadline(m: SeqModel) -> None:
     if not m.active(FAMILY):
         return
     d = m.data
-    for l, c in enumerate(d.closing_day):
+    for loc, c in enumerate(d.closing_day):
         if c is None:
             continue
-        occ = m.cum_terms(l, c, "in") + [(v, -s) for v, s in m.cum_terms(l, c, "out")]
+        occ = m.cum_terms(loc, c, "in") + [(v, -s) for v, s in m.cum_terms(loc, c, "out")]
         late = [
             (m.x[g][t], d.groups[g].size)
-            for g in d.g_out.get(l, []) + d.g_in.get(l, [])
+            for g in d.g_out.get(loc, []) + d.g_in.get(loc, [])
             for t in d.horizon
             if t > c
         ]
         if m.relaxed(FAMILY):
-            s = m.slack(FAMILY, d.r0[l] + d.n_moves * 30, (l,), c, "persons")
+            s = m.slack(FAMILY, d.r0[loc] + d.n_moves * 30, (loc,), c, "persons")
             occ = [*occ, (s, -1)]
             late = [*late, (s, -1)]
-        m.enforce(m.cp.add(expr(occ, d.r0[l]) <= 0), FAMILY)
+        m.enforce(m.cp.add(expr(occ, d.r0[loc]) <= 0), FAMILY)
         if late:
             m.enforce(m.cp.add(expr(late) <= 0), FAMILY)
 

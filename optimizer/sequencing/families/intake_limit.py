@@ -22,15 +22,15 @@ def add_intake_limit(m: SeqModel) -> None:
     if not m.active(FAMILY):
         return
     d = m.data
-    for l, gs in sorted(d.g_in.items()):
+    for loc, gs in sorted(d.g_in.items()):
         total = sum(d.groups[g].n for g in gs)
-        if total <= d.intake_limit[l]:
+        if total <= d.intake_limit[loc]:
             continue
         for t in d.horizon:
             terms = [(m.x[g][t], 1) for g in gs]
             if m.relaxed(FAMILY):
-                terms.append((m.slack(FAMILY, total, (l,), t, "households"), -1))
-            m.enforce(m.cp.add(expr(terms) <= d.intake_limit[l]), FAMILY)
+                terms.append((m.slack(FAMILY, total, (loc,), t, "households"), -1))
+            m.enforce(m.cp.add(expr(terms) <= d.intake_limit[loc]), FAMILY)
 
 
 def explain(data: SeqData, hits: list[tuple[Slack, int]]) -> str:

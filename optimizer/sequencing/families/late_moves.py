@@ -1,6 +1,6 @@
 """Soft family *late_moves*: moves done early rather than late.
 
-    penalty = w_late * sum_{g,t} t * x[g][t]        (household-days of delay)
+penalty = w_late * sum_{g,t} t * x[g][t]        (household-days of delay)
 """
 
 from __future__ import annotations

@@ -22,12 +22,12 @@ def add_opening(m: SeqModel) -> None:
     if not m.active(FAMILY):
         return
     d = m.data
-    for l, o in enumerate(d.opening_day):
-        if not o or l not in d.g_in:
+    for loc, o in enumerate(d.opening_day):
+        if not o or loc not in d.g_in:
             continue
-        early = [(m.x[g][t], d.groups[g].size) for g in d.g_in[l] for t in range(o)]
+        early = [(m.x[g][t], d.groups[g].size) for g in d.g_in[loc] for t in range(o)]
         if m.relaxed(FAMILY):
-            early.append((m.slack(FAMILY, d.n_moves * 30, (l,), o, "persons"), -1))
+            early.append((m.slack(FAMILY, d.n_moves * 30, (loc,), o, "persons"), -1))
         m.enforce(m.cp.add(expr(early) <= 0), FAMILY)
 
 

@@ -1,0 +1,1 @@
+"""Trust: every decision explainable in planner words, impossibilities diagnosed, outcomes by group."""

@@ -1,0 +1,102 @@
+"""``coa-plan sequence``: a thin command-line face on ``optimizer.sequencing.sequence``.
+
+``sequence_command`` is a plain function with typer annotations; the main CLI registers it. Bad
+input exits with code 2 and one line per problem naming the file and the field, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from optimizer.documents.plan import Plan
+from optimizer.documents.scenario import Scenario
+from optimizer.sequencing.data import SequenceInputError
+from optimizer.sequencing.document import Sequence, SequenceOptions
+from optimizer.sequencing.solve import sequence
+
+M = TypeVar("M", bound=BaseModel)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(lines: list[str]) -> typer.Exit:
+    for line in lines:
+        err_console.print(f"[red]error:[/red] {line}", highlight=False)
+    return typer.Exit(code=2)
+
+
+def load_document(path: Path, model: type[M]) -> M:
+    """Read and validate one JSON document; exit 2 naming the file and the field on bad input."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise _fail([f"{path}: cannot read ({e.strerror or e})"]) from None
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as e:
+        lines = []
+        for err in e.errors()[:20]:
+            loc = ".".join(str(p) for p in err["loc"]) or "(document)"
+            lines.append(f"{path}: {loc}: {err['msg']}")
+        raise _fail(lines) from None
+
+
+def summary_table(seq: Sequence) -> Table:
+    """Sequence summary per day: moves, persons, trips, school-age children, worst occupancy."""
+    table = Table(
+        title=f"Relocation sequence {seq.week}: {seq.status.value}, {len(seq.moves)} moves, "
+        f"{len(seq.trips)} trips (bound {seq.bound_trips}), {seq.solve_seconds:.1f} s"
+    )
+    for col in ("day", "date", "moves", "persons", "trips", "school-age children", "fullest"):
+        table.add_column(col, justify="left" if col in ("date", "fullest") else "right")
+    for t, day in enumerate(seq.days):
+        moves = [m for m in seq.moves if m.day == t]
+        fullest = ""
+        occ = [(o.end_of_day[t] / o.capacity, o) for o in seq.occupancy if o.capacity]
+        if occ:
+            r, o = max(occ, key=lambda ro: (ro[0], ro[1].location))
+            fullest = f"{o.location} {o.end_of_day[t]}/{o.capacity} ({r:.0%})"
+        table.add_row(
+            str(t),
+            f"{day:%a %d %b}",
+            str(len(moves)),
+            str(sum(m.persons for m in moves)),
+            str(sum(1 for tr in seq.trips if tr.day == t)),
+            str(sum(m.school_age_children for m in moves)),
+            fullest,
+        )
+    for v in seq.diagnosis:
+        table.add_row("!", v.family, "", "", "", "", v.message[:120])
+    return table
+
+
+def sequence_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario JSON (the planning week).")],
+    plan: Annotated[Path, typer.Argument(help="Plan JSON from `coa-plan allocate`.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the sequence JSON.")],
+    days: Annotated[int, typer.Option(help="Days in the horizon.")] = 7,
+    time_limit: Annotated[float, typer.Option(help="CP-SAT time limit, seconds.")] = 30.0,
+    seats: Annotated[int, typer.Option(help="Seats per bus.")] = 50,
+) -> None:
+    """Order the plan's moves day by day and into bus trips, never overfilling a location."""
+    s = load_document(scenario, Scenario)
+    p = load_document(plan, Plan)
+    try:
+        opts = SequenceOptions(days=days, time_limit_s=time_limit, seats=seats)
+    except ValidationError as e:
+        raise _fail(
+            [f"option {'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors()]
+        ) from None
+    try:
+        seq = sequence(s, p, opts)
+    except SequenceInputError as e:
+        raise _fail([f"{plan} / {scenario}: {x}" for x in e.errors]) from None
+    out.write_text(seq.model_dump_json(indent=2), encoding="utf-8")
+    console.print(summary_table(seq))
+    console.print(f"written {out}")
