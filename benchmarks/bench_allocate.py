@@ -69,14 +69,19 @@ def main() -> None:
     t = Table(title="weekly allocation, national scale (median of runs)")
     t.add_column("figure")
     t.add_column("value", justify="right")
-    t.add_row("model size: classes / variables / integer / constraints",
-              f"{plan.model.classes:,} / {plan.model.variables:,} / "
-              f"{plan.model.integer_variables:,} / {plan.model.constraints:,}")
+    t.add_row(
+        "model size: classes / variables / integer / constraints",
+        f"{plan.model.classes:,} / {plan.model.variables:,} / "
+        f"{plan.model.integer_variables:,} / {plan.model.constraints:,}",
+    )
     t.add_row("build (instance + Pyomo model) s", f"{plan.model.build_seconds:.2f}")
     t.add_row("solve s (LP + restricted MIP)", f"{plan.solve_seconds:.2f}")
     t.add_row("build + solve s (target <= 10)", f"{total:.2f}")
     t.add_row("gap to LP bound (target <= 0.5%)", f"{plan.gap:.4%}")
-    t.add_row("LP relaxation: build + solve s / solve s", f"{statistics.median(lp_times):.2f} / {lp_only:.2f}")
+    t.add_row(
+        "LP relaxation: build + solve s / solve s",
+        f"{statistics.median(lp_times):.2f} / {lp_only:.2f}",
+    )
     t.add_row("LP bound EUR / objective EUR", f"{lp_bound:,.0f} / {plan.objective:,.0f}")
     t.add_row("ratio full / LP-only time (same run)", f"{total / statistics.median(lp_times):.2f}")
     t.add_row("greedy baseline time s", f"{greedy_s:.2f}")
@@ -92,9 +97,17 @@ def main() -> None:
         ("locations outside band", k.locations_outside_band, base.locations_outside_band),
         ("band deviation (beds)", k.band_deviation_beds, base.band_deviation_beds),
         ("moves (persons)", k.moves_persons, base.moves_persons),
-        ("moves of school-age children", k.moves_school_age_children, base.moves_school_age_children),
+        (
+            "moves of school-age children",
+            k.moves_school_age_children,
+            base.moves_school_age_children,
+        ),
         ("links (persons)", k.links_persons, base.links_persons),
-        ("quota pace shortfall (persons)", k.quota_pace_shortfall_persons, base.quota_pace_shortfall_persons),
+        (
+            "quota pace shortfall (persons)",
+            k.quota_pace_shortfall_persons,
+            base.quota_pace_shortfall_persons,
+        ),
         ("placement travel (person-km)", k.distance_person_km, base.distance_person_km),
         ("link distance (person-km)", k.link_distance_person_km, base.link_distance_person_km),
         ("bed cost this week EUR", k.bed_cost_eur_week, base.bed_cost_eur_week),

@@ -15,21 +15,33 @@ UTRECHT = "GM0344"
 AMSTERDAM = "GM0363"
 GRONINGEN = "GM0014"
 MAASTRICHT = "GM0935"
+GMS_FOR_TESTS = [ZWOLLE, UTRECHT, AMSTERDAM, GRONINGEN, MAASTRICHT]
 
 
 def loc(id: str, gm: str, kind: str, capacity: int, residents: int, **kw: Any) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "id": id, "name": f"{kind.upper()} {id}", "gm_code": gm, "kind": kind,
-        "capacity": capacity, "residents": residents, "cost_per_bed_day": 68.0,
-        "accepts_families": True, "school_nearby": True,
+        "id": id,
+        "name": f"{kind.upper()} {id}",
+        "gm_code": gm,
+        "kind": kind,
+        "capacity": capacity,
+        "residents": residents,
+        "cost_per_bed_day": 68.0,
+        "accepts_families": True,
+        "school_nearby": True,
     }
     d.update(kw)
     return d
 
 
 def hh(id: str, location: str, status: str = "arrival", size: int = 1, **kw: Any) -> dict[str, Any]:
-    d: dict[str, Any] = {"id": id, "size": size, "status": status, "location": location,
-                         "track": "kansrijk"}
+    d: dict[str, Any] = {
+        "id": id,
+        "size": size,
+        "status": status,
+        "location": location,
+        "track": "kansrijk",
+    }
     d.update(kw)
     return d
 
@@ -45,15 +57,16 @@ def scenario(
     weeks_left: int = 5,
     **policy: Any,
 ) -> Scenario:
-    return Scenario.model_validate({
-        "week": "2026-W48",
-        "half_year": {"id": "2026-H2", "weeks_left": weeks_left},
-        "policy": policy,
-        "locations": locations,
-        "municipalities": municipalities or [],
-        "households": households,
-    })
-
+    return Scenario.model_validate(
+        {
+            "week": "2026-W48",
+            "half_year": {"id": "2026-H2", "weeks_left": weeks_left},
+            "policy": policy,
+            "locations": locations,
+            "municipalities": municipalities or [],
+            "households": households,
+        }
+    )
 
 
 def solve(s: Scenario, **opts: Any) -> Plan:

@@ -42,8 +42,16 @@ def test_allocate_writes_a_plan(small_scenario: Path, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     plan = json.loads(out.read_text())
     assert plan["status"] in ("optimal", "feasible", "infeasible")
-    for key in ("objective", "bound", "gap", "solve_seconds", "placements", "links", "unplaced",
-                "kpis"):
+    for key in (
+        "objective",
+        "bound",
+        "gap",
+        "solve_seconds",
+        "placements",
+        "links",
+        "unplaced",
+        "kpis",
+    ):
         assert key in plan
     assert "Plan 2026-W48" in r.output
 

@@ -13,7 +13,9 @@ def test_national_reference_week_has_the_documented_scale() -> None:
     assert len(s.municipalities) == 342
     assert 55_000 <= sum(loc.residents for loc in s.locations) <= 70_000
     assert st[Status.arrival] == 1500
-    awaiting = [h for h in s.households if h.status is Status.status_holder and not h.linked_gm_code]
+    awaiting = [
+        h for h in s.households if h.status is Status.status_holder and not h.linked_gm_code
+    ]
     assert len(awaiting) == 1000
     assert sum(loc.closing for loc in s.locations) == 2
     assert sum(m.quota for m in s.municipalities) == 15_000

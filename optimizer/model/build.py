@@ -62,12 +62,12 @@ def add_variables(m: pyo.ConcreteModel, inst: Instance) -> None:
 def add_end_of_week(m: pyo.ConcreteModel, inst: Instance) -> None:
     terms: dict[int, list[tuple[float, pyo.Var]]] = defaultdict(list)
     for a in range(inst.n_arcs):
-        c = inst.classes[int(inst.arc_class[a])]
+        cls = inst.classes[int(inst.arc_class[a])]
         d = int(inst.arc_dest[a])
-        if d == c.key.origin:
+        if d == cls.key.origin:
             continue
-        terms[d].append((c.persons, m.v_place[a]))
-        terms[c.key.origin].append((-c.persons, m.v_place[a]))
+        terms[d].append((cls.persons, m.v_place[a]))
+        terms[cls.key.origin].append((-cls.persons, m.v_place[a]))
     for c in inst.classes_with_role("arrival"):
         terms[inst.classes[c].key.origin].append((-inst.classes[c].persons, m.v_unplaced[c]))
     n = len(inst.locations)

@@ -17,6 +17,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from optimizer.documents.plan import (
+    Change,
     Link,
     ModelSize,
     Placement,

@@ -13,11 +13,13 @@ from tests.builders import WESTERWOLDE, ZWOLLE, hh, loc, muni, scenario
 
 
 def _doc(**over: Any) -> dict[str, Any]:
-    d = json.loads(scenario(
-        [loc("TA", WESTERWOLDE, "gvl", 10, 3), loc("A", ZWOLLE, "azc", 10, 5)],
-        [hh("H1", "TA", size=3)],
-        [muni(ZWOLLE, quota=5)],
-    ).model_dump_json())
+    d = json.loads(
+        scenario(
+            [loc("TA", WESTERWOLDE, "gvl", 10, 3), loc("A", ZWOLLE, "azc", 10, 5)],
+            [hh("H1", "TA", size=3)],
+            [muni(ZWOLLE, quota=5)],
+        ).model_dump_json()
+    )
     d.update(over)
     return d
 
@@ -48,12 +50,21 @@ def test_field_path_and_value_are_named() -> None:
     ("field", "value", "expected"),
     [
         ("week", "2026-48", "week: week must be an ISO week like '2026-W48' (got '2026-48')"),
-        ("half_year", {"id": "2026-H3", "weeks_left": 3},
-         "half_year.id: half-year id must look like '2026-H2' (got '2026-H3')"),
-        ("half_year", {"id": "2026-H2", "weeks_left": 0},
-         "half_year.weeks_left: Input should be greater than or equal to 1 (got 0)"),
-        ("policy", {"occupancy_min": 0.95, "occupancy_max": 0.9},
-         "policy: occupancy_min (0.95) must not exceed occupancy_max (0.9)"),
+        (
+            "half_year",
+            {"id": "2026-H3", "weeks_left": 3},
+            "half_year.id: half-year id must look like '2026-H2' (got '2026-H3')",
+        ),
+        (
+            "half_year",
+            {"id": "2026-H2", "weeks_left": 0},
+            "half_year.weeks_left: Input should be greater than or equal to 1 (got 0)",
+        ),
+        (
+            "policy",
+            {"occupancy_min": 0.95, "occupancy_max": 0.9},
+            "policy: occupancy_min (0.95) must not exceed occupancy_max (0.9)",
+        ),
     ],
 )
 def test_top_level_fields(field: str, value: Any, expected: str) -> None:
@@ -66,8 +77,9 @@ def test_consistency_unknown_location_and_residents() -> None:
     d["locations"][0]["residents"] = 2  # but H1 alone is 3 persons there
     probs = _problems(d)
     assert any("households[1].location: unknown location 'NOPE'" in p for p in probs)
-    assert any("locations[0].residents: 2 at 'TA' but its listed households hold 3" in p
-               for p in probs)
+    assert any(
+        "locations[0].residents: 2 at 'TA' but its listed households hold 3" in p for p in probs
+    )
 
 
 def test_arrivals_must_be_at_a_col_or_gvl() -> None:
@@ -98,7 +110,9 @@ def test_no_personal_fields_accepted() -> None:
     d["households"][0]["nationality"] = "XX"
     d["households"][0]["name"] = "someone"
     probs = _problems(d)
-    assert any(p.startswith("households[0].nationality: Extra inputs are not permitted") for p in probs)
+    assert any(
+        p.startswith("households[0].nationality: Extra inputs are not permitted") for p in probs
+    )
     assert any(p.startswith("households[0].name: Extra inputs are not permitted") for p in probs)
 
 

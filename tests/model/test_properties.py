@@ -25,44 +25,77 @@ TRACKS = ["kansrijk", "kansarm", "dublin", "safe_country", "unknown"]
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     n_loc = draw(st.integers(2, 5))
-    locations: list[dict[str, Any]] = [{
-        "id": "TA", "name": "GVL", "gm_code": "GM1950", "kind": "gvl",
-        "capacity": draw(st.integers(0, 12)), "residents": 0, "cost_per_bed_day": 80.0,
-    }]
+    locations: list[dict[str, Any]] = [
+        {
+            "id": "TA",
+            "name": "GVL",
+            "gm_code": "GM1950",
+            "kind": "gvl",
+            "capacity": draw(st.integers(0, 12)),
+            "residents": 0,
+            "cost_per_bed_day": 80.0,
+        }
+    ]
     for i in range(n_loc):
         kind = draw(st.sampled_from(KINDS))
-        locations.append({
-            "id": f"L{i}", "name": f"L{i}", "gm_code": draw(st.sampled_from(GMS)), "kind": kind,
-            "capacity": draw(st.integers(0, 15)), "residents": 0,
-            "closing": draw(st.booleans()) if i == 0 else False,
-            "accepts_families": draw(st.booleans()), "accepts_amv": kind == "amv",
-            "school_nearby": draw(st.booleans()),
-            "cost_per_bed_day": float(draw(st.integers(40, 140))),
-        })
+        locations.append(
+            {
+                "id": f"L{i}",
+                "name": f"L{i}",
+                "gm_code": draw(st.sampled_from(GMS)),
+                "kind": kind,
+                "capacity": draw(st.integers(0, 15)),
+                "residents": 0,
+                "closing": draw(st.booleans()) if i == 0 else False,
+                "accepts_families": draw(st.booleans()),
+                "accepts_amv": kind == "amv",
+                "school_nearby": draw(st.booleans()),
+                "cost_per_bed_day": float(draw(st.integers(40, 140))),
+            }
+        )
     households: list[dict[str, Any]] = []
     for j in range(draw(st.integers(1, 10))):
         at = draw(st.sampled_from(locations))
-        status = "arrival" if at["kind"] == "gvl" else draw(st.sampled_from(["resident", "status_holder"]))
+        status = (
+            "arrival"
+            if at["kind"] == "gvl"
+            else draw(st.sampled_from(["resident", "status_holder"]))
+        )
         amv = at["kind"] == "amv"
         size = 1 if amv else draw(st.integers(1, 5))
-        households.append({
-            "id": f"H{j}", "size": size, "status": status, "location": at["id"], "amv": amv,
-            "school_age_children": draw(st.integers(0, max(0, size - 1))),
-            "track": draw(st.sampled_from(TRACKS)),
-        })
+        households.append(
+            {
+                "id": f"H{j}",
+                "size": size,
+                "status": status,
+                "location": at["id"],
+                "amv": amv,
+                "school_age_children": draw(st.integers(0, max(0, size - 1))),
+                "track": draw(st.sampled_from(TRACKS)),
+            }
+        )
         at["residents"] += size
     for loc in locations:  # some unlisted residents at open locations
         if not loc.get("closing"):
             loc["residents"] += draw(st.integers(0, 6))
     munis = [
-        {"gm_code": gm, "quota": draw(st.integers(0, 12)), "housed": draw(st.integers(0, 3)),
-         "linked": draw(st.integers(0, 3))}
+        {
+            "gm_code": gm,
+            "quota": draw(st.integers(0, 12)),
+            "housed": draw(st.integers(0, 3)),
+            "linked": draw(st.integers(0, 3)),
+        }
         for gm in draw(st.lists(st.sampled_from(GMS), min_size=0, max_size=3, unique=True))
     ]
-    return Scenario.model_validate({
-        "week": "2026-W48", "half_year": {"id": "2026-H2", "weeks_left": draw(st.integers(1, 6))},
-        "locations": locations, "municipalities": munis, "households": households,
-    })
+    return Scenario.model_validate(
+        {
+            "week": "2026-W48",
+            "half_year": {"id": "2026-H2", "weeks_left": draw(st.integers(1, 6))},
+            "locations": locations,
+            "municipalities": munis,
+            "households": households,
+        }
+    )
 
 
 def _check(s: Scenario, plan: Plan) -> None:
@@ -82,7 +115,9 @@ def _check(s: Scenario, plan: Plan) -> None:
     decided = set(moved)
     for h in s.households:
         if h.status is Status.arrival and h.id not in decided:
-            prof = Profile(group_of(h.status, h.track, h.amv), h.size > 1, h.school_age_children > 0)
+            prof = Profile(
+                group_of(h.status, h.track, h.amv), h.size > 1, h.school_age_children > 0
+            )
             assert unsuitable_reason(prof, locs[h.location]) is None
     # capacity and closing, unless the plan says which rule broke and where
     flagged = {(v.family, v.where) for v in plan.diagnosis}

@@ -10,6 +10,7 @@ quota_pace: v_pace_short[g] >= ceil(remaining[g] / weeks_left) - linked persons 
 from __future__ import annotations
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
 
 from optimizer.model.families.registry import HARD_PENALTY_EUR_PER_PERSON
 from optimizer.model.instance import DAYS, Instance
@@ -19,7 +20,7 @@ FAMILY_CAP = "quota_cap"
 FAMILY_PACE = "quota_pace"
 
 
-def _linked_persons(m: pyo.ConcreteModel, inst: Instance, g: int) -> object:
+def _linked_persons(m: pyo.ConcreteModel, inst: Instance, g: int) -> LinearExpression:
     return lin(
         (inst.classes[int(inst.link_class[k])].persons, m.v_link[k]) for k in m.links_into[g]
     )
@@ -41,7 +42,7 @@ def add_quota_cap(m: pyo.ConcreteModel, inst: Instance) -> None:
     m.v_quota_excess = pyo.Var(pinned, domain=pyo.NonNegativeReals)
 
     def rule(_m: pyo.ConcreteModel, g: int) -> object:
-        slack = m.v_quota_excess[g] if g in m.v_quota_excess else 0.0
+        slack = m.v_quota_excess[g] if g in m.v_quota_excess else 0.0  # noqa: SIM401 (Pyomo Var)
         return _linked_persons(m, inst, g) - slack <= float(inst.remaining[g])
 
     m.quota_cap = pyo.Constraint(gms, rule=rule)

@@ -17,8 +17,10 @@ def test_closing_location_is_emptied() -> None:
 
 def test_closing_amv_location_with_nowhere_to_go_is_diagnosed() -> None:
     s = scenario(
-        [loc("M", ZWOLLE, "amv", 10, 3, closing=True, accepts_amv=True, accepts_families=False),
-         loc("A", UTRECHT, "azc", 20, 5)],
+        [
+            loc("M", ZWOLLE, "amv", 10, 3, closing=True, accepts_amv=True, accepts_families=False),
+            loc("A", UTRECHT, "azc", 20, 5),
+        ],
         [hh(f"M{i}", "M", status="resident", amv=True) for i in range(3)],
     )
     plan = solve(s)

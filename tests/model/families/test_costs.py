@@ -2,16 +2,29 @@
 unplaced."""
 
 from tests.builders import (
-    AMSTERDAM, GRONINGEN, MAASTRICHT, UTRECHT, WESTERWOLDE, ZWOLLE,
-    dest, hh, links, loc, muni, scenario, solve,
+    AMSTERDAM,
+    GRONINGEN,
+    MAASTRICHT,
+    UTRECHT,
+    WESTERWOLDE,
+    ZWOLLE,
+    dest,
+    hh,
+    links,
+    loc,
+    muni,
+    scenario,
+    solve,
 )
 
 
 def test_bed_cost_noodopvang_is_the_expensive_last_resort() -> None:
     s = scenario(
-        [loc("TA", WESTERWOLDE, "gvl", 10, 10),
-         loc("N", ZWOLLE, "noodopvang", 100, 88, cost_per_bed_day=130),
-         loc("A", ZWOLLE, "azc", 100, 88, cost_per_bed_day=68)],
+        [
+            loc("TA", WESTERWOLDE, "gvl", 10, 10),
+            loc("N", ZWOLLE, "noodopvang", 100, 88, cost_per_bed_day=130),
+            loc("A", ZWOLLE, "azc", 100, 88, cost_per_bed_day=68),
+        ],
         [hh("H1", "TA")],
     )
     plan = solve(s)
@@ -21,8 +34,11 @@ def test_bed_cost_noodopvang_is_the_expensive_last_resort() -> None:
 
 def test_transport_prefers_the_nearer_of_two_equal_locations() -> None:
     s = scenario(
-        [loc("TA", WESTERWOLDE, "gvl", 10, 10),
-         loc("NEAR", GRONINGEN, "azc", 100, 88), loc("FAR", MAASTRICHT, "azc", 100, 88)],
+        [
+            loc("TA", WESTERWOLDE, "gvl", 10, 10),
+            loc("NEAR", GRONINGEN, "azc", 100, 88),
+            loc("FAR", MAASTRICHT, "azc", 100, 88),
+        ],
         [hh("H1", "TA")],
     )
     assert dest(solve(s)) == {"H1": "NEAR"}
@@ -33,8 +49,10 @@ def test_school_children_are_not_moved_for_rebalancing() -> None:
     # Moving the single pays (band), moving the family does not (2 x EUR 2,500 school moves).
     s = scenario(
         [loc("OVER", ZWOLLE, "azc", 100, 95), loc("UNDER", UTRECHT, "azc", 100, 70)],
-        [hh("S", "OVER", status="resident"),
-         hh("F", "OVER", status="resident", size=4, school_age_children=2)],
+        [
+            hh("S", "OVER", status="resident"),
+            hh("F", "OVER", status="resident", size=4, school_age_children=2),
+        ],
     )
     plan = solve(s)
     assert dest(plan) == {"S": "UNDER"}
@@ -55,8 +73,11 @@ def test_moves_are_priced_and_arrivals_are_not_moves() -> None:
 def test_kansrijk_arrivals_go_where_the_province_has_quota() -> None:
     # Two equal azcs at the same distance class; only Utrecht's province has quota left.
     s = scenario(
-        [loc("TA", WESTERWOLDE, "gvl", 10, 10),
-         loc("ZW", ZWOLLE, "azc", 100, 88), loc("UT", UTRECHT, "azc", 100, 88)],
+        [
+            loc("TA", WESTERWOLDE, "gvl", 10, 10),
+            loc("ZW", ZWOLLE, "azc", 100, 88),
+            loc("UT", UTRECHT, "azc", 100, 88),
+        ],
         [hh("K", "TA", track="kansrijk")],
         [muni(UTRECHT, quota=50), muni(ZWOLLE, quota=0)],
         transport_eur_per_person_km=0.0,

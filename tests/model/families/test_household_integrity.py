@@ -6,8 +6,11 @@ from tests.builders import UTRECHT, WESTERWOLDE, ZWOLLE, dest, hh, loc, scenario
 def test_family_is_never_split_over_two_half_free_locations() -> None:
     # 3 free beds in each azc, the col must empty: a family of 5 fits in neither -> unplaced.
     s = scenario(
-        [loc("TA", WESTERWOLDE, "gvl", 5, 5),
-         loc("A", ZWOLLE, "azc", 10, 7), loc("B", UTRECHT, "azc", 10, 7)],
+        [
+            loc("TA", WESTERWOLDE, "gvl", 5, 5),
+            loc("A", ZWOLLE, "azc", 10, 7),
+            loc("B", UTRECHT, "azc", 10, 7),
+        ],
         [hh("F", "TA", size=5)],
     )
     plan = solve(s)

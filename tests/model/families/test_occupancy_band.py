@@ -13,8 +13,11 @@ def test_band_limits_in_whole_persons() -> None:
 def test_arrival_goes_where_the_band_has_room() -> None:
     # Same cost and nearly the same distance; LOW is at 80% (idle beds), HIGH at 91% (top of band).
     s = scenario(
-        [loc("TA", WESTERWOLDE, "gvl", 10, 10),
-         loc("HIGH", ZWOLLE, "azc", 100, 91), loc("LOW", UTRECHT, "azc", 100, 80)],
+        [
+            loc("TA", WESTERWOLDE, "gvl", 10, 10),
+            loc("HIGH", ZWOLLE, "azc", 100, 91),
+            loc("LOW", UTRECHT, "azc", 100, 80),
+        ],
         [hh("H1", "TA")],
     )
     assert dest(solve(s)) == {"H1": "LOW"}
@@ -23,8 +26,11 @@ def test_arrival_goes_where_the_band_has_room() -> None:
 def test_band_cost_is_idle_beds_and_reserve() -> None:
     # End state: LOW 81 of 100 (4 idle beds below 85 at 68*7), HIGH 91 (inside).
     s = scenario(
-        [loc("TA", WESTERWOLDE, "gvl", 10, 10),
-         loc("HIGH", ZWOLLE, "azc", 100, 91), loc("LOW", UTRECHT, "azc", 100, 80)],
+        [
+            loc("TA", WESTERWOLDE, "gvl", 10, 10),
+            loc("HIGH", ZWOLLE, "azc", 100, 91),
+            loc("LOW", UTRECHT, "azc", 100, 80),
+        ],
         [hh("H1", "TA")],
     )
     plan = solve(s)

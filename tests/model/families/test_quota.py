@@ -7,7 +7,10 @@ def test_never_linked_above_remaining_quota() -> None:
     # remaining = 10 - 5 - 2 = 3 persons: one household of 2 fits, the second would exceed.
     s = scenario(
         [loc("A", ZWOLLE, "azc", 20, 17)],
-        [hh("S1", "A", status="status_holder", size=2), hh("S2", "A", status="status_holder", size=2)],
+        [
+            hh("S1", "A", status="status_holder", size=2),
+            hh("S2", "A", status="status_holder", size=2),
+        ],
         [muni(ZWOLLE, quota=10, housed=5, linked=2)],
         weeks_left=1,
     )

@@ -19,11 +19,18 @@ SINGLE_REGULAR = Profile(Group.regular, family=False, school=False)
     [
         (Profile(Group.amv, False, False), L("azc"), "not an amv location"),
         (SINGLE_REGULAR, L("amv", accepts_amv=True), "amv location (unaccompanied minors only)"),
-        (Profile(Group.regular, True, False), L("azc", accepts_families=False), "takes no families"),
+        (
+            Profile(Group.regular, True, False),
+            L("azc", accepts_families=False),
+            "takes no families",
+        ),
         (Profile(Group.regular, True, True), L("azc", school_nearby=False), "no school nearby"),
         (SINGLE_REGULAR, L("col"), "col is not for status holders and kansrijk or unknown tracks"),
-        (Profile(Group.process, False, False), L("azc"),
-         "azc is not for dublin, safe-country and kansarm tracks"),
+        (
+            Profile(Group.process, False, False),
+            L("azc"),
+            "azc is not for dublin, safe-country and kansarm tracks",
+        ),
         (SINGLE_REGULAR, L("azc", closing=True), "closing"),
     ],
 )
@@ -51,9 +58,11 @@ def test_groups() -> None:
 def test_model_skips_the_cheaper_unsuitable_location() -> None:
     # A family with school children: the cheap azc next door has no school, the far one has.
     s = scenario(
-        [loc("TA", WESTERWOLDE, "gvl", 10, 4),
-         loc("NEAR", WESTERWOLDE, "azc", 20, 17, school_nearby=False, cost_per_bed_day=40),
-         loc("FAR", UTRECHT, "azc", 20, 12, cost_per_bed_day=90)],
+        [
+            loc("TA", WESTERWOLDE, "gvl", 10, 4),
+            loc("NEAR", WESTERWOLDE, "azc", 20, 17, school_nearby=False, cost_per_bed_day=40),
+            loc("FAR", UTRECHT, "azc", 20, 12, cost_per_bed_day=90),
+        ],
         [hh("F", "TA", size=4, school_age_children=2)],
     )
     assert dest(solve(s)) == {"F": "FAR"}

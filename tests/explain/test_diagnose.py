@@ -1,0 +1,65 @@
+"""Each diagnosis case names the right family, place and amount on a tiny instance."""
+
+from optimizer.explain.score import explain_plan
+from tests.builders import AMSTERDAM, UTRECHT, WESTERWOLDE, ZWOLLE, hh, loc, muni, scenario, solve
+
+
+def test_amv_beds_short_in_the_whole_country() -> None:
+    # 5 amv arrivals, one amv location with 2 free beds: amv beds short by 3.
+    s = scenario(
+        [
+            loc("TA", WESTERWOLDE, "gvl", 10, 5),
+            loc("M", ZWOLLE, "amv", 10, 8, accepts_amv=True, accepts_families=False),
+            loc("A", UTRECHT, "azc", 100, 50),
+        ],
+        [hh(f"M{i}", "TA", amv=True) for i in range(5)],
+    )
+    plan = solve(s)
+    assert plan.kpis.beds_short == 3
+    [line] = explain_plan(s, plan).conflicts
+    assert line.startswith("suitability/capacity: amv beds short by 3 in the whole country")
+    assert "(0 such beds free" in line
+
+
+def test_school_beds_short() -> None:
+    # A family with school children; the only azc with room has no school nearby.
+    s = scenario(
+        [
+            loc("TA", WESTERWOLDE, "gvl", 10, 4),
+            loc("S", ZWOLLE, "azc", 10, 9),
+            loc("N", UTRECHT, "azc", 50, 10, school_nearby=False),
+        ],
+        [hh("F", "TA", size=4, school_age_children=2)],
+    )
+    plan = solve(s)
+    [line] = explain_plan(s, plan).conflicts
+    assert "near a school for families short by 4 in the whole country" in line
+
+
+def test_closing_location_with_nowhere_to_go() -> None:
+    s = scenario(
+        [loc("N", ZWOLLE, "noodopvang", 10, 4, closing=True), loc("A", UTRECHT, "azc", 10, 8)],
+        [hh(f"R{i}", "N", status="resident") for i in range(4)],
+    )
+    plan = solve(s)
+    assert plan.status.value == "infeasible"
+    [v] = plan.diagnosis
+    assert (v.family, v.where, v.amount) == ("closing", "N", 2)  # 2 free beds for 4 persons
+    assert explain_plan(s, plan).conflicts[0].startswith("closing: ")
+
+
+def test_quota_over_linking_by_pins() -> None:
+    # A planner pins 3 persons to Amsterdam, which has 1 person of quota left.
+    s = scenario(
+        [loc("A", ZWOLLE, "azc", 20, 17)],
+        [hh("S1", "A", status="status_holder", size=3)],
+        [muni(AMSTERDAM, quota=10, housed=9)],
+    )
+    s = type(s).model_validate(
+        {**s.model_dump(), "pins": [{"household": "S1", "gm_code": AMSTERDAM}]}
+    )
+    plan = solve(s)
+    assert plan.status.value == "infeasible"
+    [v] = plan.diagnosis
+    assert (v.family, v.where, v.amount) == ("quota_cap", AMSTERDAM, 2)
+    assert [(lk.household, lk.gm_code) for lk in plan.links] == [("S1", AMSTERDAM)]
