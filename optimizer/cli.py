@@ -250,7 +250,19 @@ def demo(
         base["objective"] = sum(bk.objective_terms_eur.values())
     console.print(plan_table(plan, base))
     _print_diagnosis(plan)
-    console.print(f"scenario {scen_path}, plan {plan_path}; total {time.perf_counter() - t0:.1f} s")
+    from optimizer.sequencing.cli import summary_table
+    from optimizer.sequencing.document import SequenceOptions
+    from optimizer.sequencing.solve import sequence
+
+    with console.status("sequencing the moves over 7 days (CP-SAT)"):
+        seq = sequence(s, plan, SequenceOptions(time_limit_s=min(10.0, time_limit)))
+    seq_path = out_dir / "sequence.json"
+    _write_json(seq_path, seq.model_dump_json(indent=1))
+    console.print(summary_table(seq))
+    console.print(
+        f"scenario {scen_path}, plan {plan_path}, sequence {seq_path}; "
+        f"total {time.perf_counter() - t0:.1f} s"
+    )
 
 
 @app.command()
@@ -406,8 +418,10 @@ def fairness(
 
 def _register_subcommands() -> None:
     from optimizer.quotas.cli import quota_app
+    from optimizer.sequencing.cli import sequence_command
 
     app.add_typer(quota_app, name="quota")
+    app.command("sequence")(sequence_command)
 
 
 _register_subcommands()

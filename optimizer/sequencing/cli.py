@@ -22,7 +22,7 @@ from optimizer.sequencing.solve import sequence
 
 M = TypeVar("M", bound=BaseModel)
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(lines: list[str]) -> typer.Exit:

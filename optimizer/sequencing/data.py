@@ -180,7 +180,7 @@ def build_data(s: Scenario, p: Plan, o: SequenceOptions) -> SeqData:
         r0=[loc.residents - unplaced[i] for i, loc in enumerate(s.locations)],
         unplaced_persons=unplaced,
         intake_limit=[o.intake_limits.get(loc.id, o.intake_limit) for loc in s.locations],
-        departure_limit=[o.departure_limits.get(loc.id, o.departure_limit) for loc in s.locations],
+        departure_limit=[o.departure_limit_for(loc) for loc in s.locations],
         closing_day=[
             o.closing_days.get(loc.id, last if loc.closing else None) for loc in s.locations
         ],

@@ -16,7 +16,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from optimizer.documents.plan import Plan
-from optimizer.documents.scenario import Scenario
+from optimizer.documents.scenario import Location, Scenario
 
 
 class _Doc(BaseModel):
@@ -65,6 +65,11 @@ class SequenceOptions(_Doc):
     departure_limit: Annotated[int, Field(ge=0)] = Field(
         40, description="Households leaving a location per day, unless overridden."
     )
+    entry_departure_limit: Annotated[int, Field(ge=0)] = Field(
+        300,
+        description="Households leaving a col/gvl per day, unless overridden: the registration "
+        "centres send out the week's arrivals (Ter Apel about 1,000 households a week).",
+    )
     departure_limits: dict[str, Annotated[int, Field(ge=0)]] = Field(
         default_factory=dict, description="Per-location departure limit (households a day)."
     )
@@ -91,6 +96,13 @@ class SequenceOptions(_Doc):
         "limit is then 3 x time_limit_s as a safety net. False: wall-clock limit, parallel "
         "portfolio (faster on hard instances, not reproducible under a time limit).",
     )
+
+    def departure_limit_for(self, loc: Location) -> int:
+        """Households that may leave ``loc`` per day (override, else col/gvl or general default)."""
+        if loc.id in self.departure_limits:
+            return self.departure_limits[loc.id]
+        entry = loc.kind.value in ("col", "gvl")
+        return self.entry_departure_limit if entry else self.departure_limit
 
     @model_validator(mode="after")
     def _days_in_horizon(self) -> Self:

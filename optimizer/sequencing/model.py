@@ -85,10 +85,10 @@ class SeqModel:
         return self.literals[family]
 
     def enforce(
-        self, ct: cp_model.Constraint, family: str, extra: Iterable[cp_model.IntVar] = ()
+        self, ct: cp_model.Constraint, family: str, extra: Iterable[cp_model.LiteralT] = ()
     ) -> cp_model.Constraint:
         """Guard ``ct`` by the family literal in 'assume' mode (plus ``extra`` literals, if any)."""
-        lits = list(extra)
+        lits: list[cp_model.LiteralT] = list(extra)
         if self.mode == "assume":
             lits.append(self.literal(family))
         if lits:

@@ -30,10 +30,10 @@ def replay_errors(s: Scenario, p: Plan, seq: Sequence, o: SequenceOptions) -> li
     errors += [f"{h} never moved" for h in planned if h not in seen]
     trips = {tr.id: tr for tr in seq.trips}
     on_trip: dict[str, int] = defaultdict(int)
-    arr = defaultdict(lambda: [0] * T)
-    dep = defaultdict(lambda: [0] * T)
-    n_in = defaultdict(lambda: [0] * T)
-    n_out = defaultdict(lambda: [0] * T)
+    arr: defaultdict[str, list[int]] = defaultdict(lambda: [0] * T)
+    dep: defaultdict[str, list[int]] = defaultdict(lambda: [0] * T)
+    n_in: defaultdict[str, list[int]] = defaultdict(lambda: [0] * T)
+    n_out: defaultdict[str, list[int]] = defaultdict(lambda: [0] * T)
     for mv in seq.moves:
         pl = planned.get(mv.household)
         if pl is None:
@@ -58,7 +58,7 @@ def replay_errors(s: Scenario, p: Plan, seq: Sequence, o: SequenceOptions) -> li
             errors.append(f"trip {tid}: {tr.persons} persons, {on_trip[tid]} on board")
     per_day = Counter(tr.day for tr in seq.trips)
     errors += [f"day {t}: {n} buses" for t, n in per_day.items() if n > o.buses_per_day]
-    unplaced = Counter()
+    unplaced: Counter[str] = Counter()
     for u in p.unplaced:
         unplaced[hh[u.household].location] += hh[u.household].size
     for lid, loc in locs.items():
@@ -72,7 +72,7 @@ def replay_errors(s: Scenario, p: Plan, seq: Sequence, o: SequenceOptions) -> li
                 errors.append(f"{lid} day {t}: {r0 - d + a} residents, {loc.capacity} beds")
             if n_in[lid][t] > o.intake_limits.get(lid, o.intake_limit):
                 errors.append(f"{lid} day {t}: intake {n_in[lid][t]} households")
-            if n_out[lid][t] > o.departure_limits.get(lid, o.departure_limit):
+            if n_out[lid][t] > o.departure_limit_for(locs[lid]):
                 errors.append(f"{lid} day {t}: departures {n_out[lid][t]} households")
             if closing is not None and t >= closing and r0 - d + a != 0:
                 errors.append(f"{lid} day {t}: {r0 - d + a} residents after closing")

@@ -1,251 +1,52 @@
-"""``sequence``: order the plan's moves day by day and into bus trips (CP-SAT).
+"""``sequence``: order the plan's moves day by day and into bus trips (OR-Tools CP-SAT).
 
-The fast path solves the plain model (``mode='hard'``) from a greedy hint. Only if CP-SAT proves it
-infeasible is the model rebuilt with one enforcement literal per family as assumptions to name the
-families that break (see ``diagnosis``). Solving never raises on infeasibility; inconsistent inputs
-raise :class:`~optimizer.sequencing.data.SequenceInputError` at the boundary.
+The fast path solves the plain model from a greedy hint. Only if CP-SAT proves it infeasible is the
+model rebuilt with one enforcement literal per family as assumptions to name the families that
+break (see ``diagnosis``). Solving never raises on infeasibility; inputs that do not fit together
+raise :class:`~optimizer.sequencing.data.SequenceInputError` at the boundary, before any solving.
 
-Deterministic: fixed seed and worker count; households are handed out to days and buses in id order.
+Process isolation: CP-SAT runs in this process by default. ``isolate=True`` runs it in one
+long-lived worker process instead (spawned once, reused), so that a solver crash (CP-SAT 9.15 has
+aborted on some partial hints) cannot take the calling process down; the service uses that.
+``highspy`` is pinned to the HiGHS version that ``ortools`` bundles (both load ``libhighs.so.1``),
+so the weekly allocation and the sequencing share one process.
+
+Deterministic: fixed seed and worker count, deterministic time limit by default; households are
+handed out to days and buses in id order.
 """
 
 from __future__ import annotations
 
-import time
+import atexit
+import multiprocessing
 from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from ortools.sat.python import cp_model
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
-from optimizer.sequencing.data import SeqData, build_data
-from optimizer.sequencing.diagnosis import diagnose, new_solver
-from optimizer.sequencing.document import (
-    Move,
-    Occupancy,
-    Sequence,
-    SequenceOptions,
-    SequenceStatus,
-    SequenceViolation,
-    Trip,
-)
-from optimizer.sequencing.greedy import greedy_sequence
-from optimizer.sequencing.linear import expr
-from optimizer.sequencing.model import SeqModel, build_sequence_model
+from optimizer.sequencing.data import SequenceInputError, input_errors
+from optimizer.sequencing.document import Sequence, SequenceOptions
 
 Progress = Callable[[float, int, float], None]
 """Called on every improving solution with (seconds since start, trips, objective)."""
 
-
-class _Recorder(cp_model.CpSolverSolutionCallback):
-    def __init__(self, trips: cp_model.LinearExpr, t0: float, progress: Progress | None) -> None:
-        super().__init__()
-        self._trips, self._t0, self._progress = trips, t0, progress
-        self.first_s: float | None = None
-
-    def on_solution_callback(self) -> None:
-        s = time.perf_counter() - self._t0
-        if self.first_s is None:
-            self.first_s = s
-        if self._progress is not None:
-            self._progress(s, int(self.value(self._trips)), float(self.objective_value))
+_pool: ProcessPoolExecutor | None = None
 
 
-@dataclass
-class Solution:
-    x: list[list[int]]
-    y: list[list[int]]
-    status: SequenceStatus
-    objective_bound: float = 0.0
-    diagnosis: list[SequenceViolation] = field(default_factory=list)
+def _worker() -> ProcessPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
+    return _pool
 
 
-def pack(data: SeqData, households: list[tuple[str, int]], buses: int) -> list[list[str]]:
-    """First-fit decreasing of (household, persons) into buses of ``seats``; never splits one."""
-    seats = data.opts.seats
-    bins: list[list[str]] = [[] for _ in range(buses)]
-    free = [seats] * buses
-    for h, size in sorted(households, key=lambda hs: (-hs[1], hs[0])):
-        j = next((j for j, f in enumerate(free) if f >= size), None)
-        if j is None:  # the model's bus count was not enough for whole households: one more bus
-            bins.append([])
-            free.append(seats)
-            j = len(bins) - 1
-        bins[j].append(h)
-        free[j] -= size
-    return [b for b in bins if b]
+def _in_worker(scenario: str, plan: str, options: str) -> str:
+    """Runs in the worker process: only there is OR-Tools imported."""
+    from optimizer.sequencing.engine import sequence_json
 
-
-def objective_terms(data: SeqData, x: list[list[int]], n_trips: int) -> dict[str, float]:
-    """The soft penalties of a sequence (same formulas as the soft families)."""
-    w = data.opts.weights
-    late = sum(t * n for row in x for t, n in enumerate(row))
-    school = 0
-    if not all(data.school_day):
-        school = sum(
-            g.kids * x[gi][t]
-            for gi, g in enumerate(data.groups)
-            for t in data.horizon
-            if data.school_day[t]
-        )
-    peak = 0
-    for gs in data.g_in.values():
-        if sum(data.groups[g].n for g in gs) > 1:
-            peak += max(sum(x[g][t] for g in gs) for t in data.horizon)
-    return {
-        "trip_count": float(w.trip * n_trips),
-        "late_moves": float(w.late * late),
-        "school_days": float(w.school_day * school),
-        "intake_spread": float(w.intake_peak * peak),
-    }
-
-
-def assemble(data: SeqData, sol: Solution, solve_seconds: float, solver_name: str) -> Sequence:
-    """Hand out group members to days and buses in id order; replay the occupancy."""
-    T = len(data.days)
-    moves: list[Move] = []
-    trips: list[Trip] = []
-    sizes = {h: g.size for g in data.groups for h in g.members}
-    kids = {h: g.kids for g in data.groups for h in g.members}
-    arrived = [[0] * T for _ in data.loc_ids]
-    left = [[0] * T for _ in data.loc_ids]
-    intake = [[0] * T for _ in data.loc_ids]
-    departed = [[0] * T for _ in data.loc_ids]
-    if sol.status in (SequenceStatus.optimal, SequenceStatus.feasible):
-        for k, (o, d) in enumerate(data.ods):
-            for t in data.horizon:
-                hh: list[tuple[str, int]] = []
-                for g in data.od_groups[k]:
-                    grp = data.groups[g]
-                    start = sum(sol.x[g][:t])
-                    hh += [(h, grp.size) for h in grp.members[start : start + sol.x[g][t]]]
-                if not hh:
-                    continue
-                for j, bus in enumerate(pack(data, hh, sol.y[k][t]), start=1):
-                    tid = f"d{t}-{data.loc_ids[o]}-{data.loc_ids[d]}-{j}"
-                    persons = sum(sizes[h] for h in bus)
-                    trips.append(
-                        Trip(
-                            id=tid,
-                            from_=data.loc_ids[o],
-                            to=data.loc_ids[d],
-                            day=t,
-                            persons=persons,
-                            households=len(bus),
-                        )
-                    )
-                    moves += [
-                        Move(
-                            household=h,
-                            from_=data.loc_ids[o],
-                            to=data.loc_ids[d],
-                            day=t,
-                            trip=tid,
-                            persons=sizes[h],
-                            school_age_children=kids[h],
-                        )
-                        for h in bus
-                    ]
-                    arrived[d][t] += persons
-                    left[o][t] += persons
-                    intake[d][t] += len(bus)
-                    departed[o][t] += len(bus)
-    moves.sort(key=lambda mv: (mv.day, mv.trip, mv.household))
-    trips.sort(key=lambda tr: (tr.day, tr.from_, tr.to, tr.id))
-    occupancy = []
-    for i in data.touched():
-        occ, row = data.r0[i], []
-        for t in data.horizon:
-            occ += arrived[i][t] - left[i][t]
-            row.append(occ)
-        occupancy.append(
-            Occupancy(
-                location=data.loc_ids[i],
-                capacity=data.capacity[i],
-                start=data.residents[i],
-                end_of_day=row,
-                intake_households=intake[i],
-                departure_households=departed[i],
-            )
-        )
-    terms = objective_terms(data, sol.x, len(trips)) if moves else {}
-    return Sequence(
-        week=data.week,
-        status=sol.status,
-        days=data.days,
-        moves=moves,
-        trips=trips,
-        occupancy=occupancy,
-        bound_trips=data.bound_trips(),
-        objective=sum(terms.values()),
-        objective_bound=sol.objective_bound,
-        objective_terms=terms,
-        solve_seconds=round(solve_seconds, 3),
-        solver=solver_name,
-        diagnosis=sol.diagnosis,
-    )
-
-
-def add_hint(data: SeqData, m: SeqModel, x: list[list[int]], y: list[list[int]]) -> None:
-    """Hint every decision and auxiliary variable, so a complete greedy is a solution at once."""
-    for row_v, row_h in zip(m.x + m.y, x + y, strict=True):
-        for v, h in zip(row_v, row_h, strict=True):
-            m.cp.add_hint(v, h)
-    for loc, peak in m.peaks.items():
-        m.cp.add_hint(peak, max(sum(x[g][t] for g in data.g_in[loc]) for t in data.horizon))
-    for (loc, t), z in m.back_under.items():
-        arr = sum(data.groups[g].size * sum(x[g][: t + 1]) for g in data.g_in.get(loc, []))
-        dep = sum(data.groups[g].size * sum(x[g][: t + 1]) for g in data.g_out.get(loc, []))
-        m.cp.add_hint(z, arr - dep <= data.capacity[loc] - data.r0[loc])
-
-
-def solve_data(data: SeqData, progress: Progress | None = None) -> Solution:
-    """Solve the plain model from the greedy hint; diagnose if it is proven infeasible."""
-    o = data.opts
-    t0 = time.perf_counter()
-    T = len(data.days)
-    if not data.groups:
-        return Solution([], [], SequenceStatus.optimal)
-    greedy = greedy_sequence(data) if o.hint else None
-    m = build_sequence_model(data)
-    if greedy is not None:
-        add_hint(data, m, greedy.x, greedy.y)
-    solver = new_solver(data, o.time_limit_s - (time.perf_counter() - t0))
-    rec = _Recorder(expr((v, 1) for row in m.y for v in row), t0, progress)
-    status = solver.solve(m.cp, rec)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        x = [[int(solver.value(v)) for v in row] for row in m.x]
-        y = [[int(solver.value(v)) for v in row] for row in m.y]
-        st = SequenceStatus.optimal if status == cp_model.OPTIMAL else SequenceStatus.feasible
-        return Solution(x, y, st, float(solver.best_objective_bound))
-    if status == cp_model.INFEASIBLE:
-        left = max(5.0, o.time_limit_s - (time.perf_counter() - t0))
-        found = diagnose(data, left)
-        if found is not None:
-            return Solution(
-                [[0] * T for _ in data.groups],
-                [[0] * T for _ in data.ods],
-                SequenceStatus.infeasible,
-                diagnosis=found,
-            )
-    if greedy is not None and greedy.complete:  # CP-SAT found nothing in time: the greedy holds
-        return Solution(greedy.x, greedy.y, SequenceStatus.feasible)
-    return Solution(
-        [[0] * T for _ in data.groups],
-        [[0] * T for _ in data.ods],
-        SequenceStatus.unknown,
-        diagnosis=[
-            SequenceViolation(
-                family="time_limit",
-                where=[],
-                days=[],
-                amount=o.time_limit_s,
-                unit="seconds",
-                message="CP-SAT found no sequence and no proof of infeasibility within the time "
-                "limit; raise --time-limit",
-            )
-        ],
-    )
+    return sequence_json(scenario, plan, options)
 
 
 def sequence(
@@ -253,14 +54,28 @@ def sequence(
     plan: Plan,
     options: SequenceOptions | None = None,
     progress: Progress | None = None,
+    isolate: bool = False,
 ) -> Sequence:
-    """Schedule every move of ``plan`` onto a day of the horizon and into a bus trip."""
+    """Schedule every move of ``plan`` onto a day of the horizon and into a bus trip.
+
+    ``isolate``: run CP-SAT in a reused worker process (crash isolation; no ``progress``).
+    """
     o = options or SequenceOptions()
-    t0 = time.perf_counter()
-    data = build_data(scenario, plan, o)
-    sol = solve_data(data, progress)
-    name = (
-        f"OR-Tools CP-SAT (workers={o.workers}, seed={o.seed}, time_limit={o.time_limit_s}s, "
-        f"hint={'greedy' if o.hint else 'none'})"
-    )
-    return assemble(data, sol, time.perf_counter() - t0, name)
+    errors = input_errors(scenario, plan, o)
+    if errors:
+        raise SequenceInputError(errors)
+    if isolate and progress is not None:
+        raise ValueError("progress callbacks need isolate=False (CP-SAT in this process)")
+    if not isolate:
+        from optimizer.sequencing.engine import sequence_in_process
+
+        return sequence_in_process(scenario, plan, o, progress)
+    global _pool
+    try:
+        fut = _worker().submit(
+            _in_worker, scenario.model_dump_json(), plan.model_dump_json(), o.model_dump_json()
+        )
+        return Sequence.model_validate_json(fut.result())
+    except BrokenProcessPool:
+        _pool = None  # a fresh worker next time
+        raise RuntimeError("the CP-SAT worker process died (solver crash)") from None
