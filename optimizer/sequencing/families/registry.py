@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Family:
-    name: str
-    hard: bool
-    title: str
+from optimizer.model.families.registry import Family
 
 
 FAMILIES: tuple[Family, ...] = (
