@@ -4,9 +4,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test bench lint clean
+.PHONY: setup demo test bench bench-api serve lint clean
 
 $(STAMP): pyproject.toml
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser test of the planner's page"; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -23,9 +26,15 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_allocate.py
 
+bench-api: $(STAMP)
+	$(BIN)/python benchmarks/bench_api_load.py
+
+serve: $(STAMP)
+	$(BIN)/coa-plan serve
+
 lint: $(STAMP)
 	$(BIN)/ruff check optimizer api tests benchmarks scripts
-	$(BIN)/mypy optimizer
+	$(BIN)/mypy optimizer api
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -420,8 +420,11 @@ def _register_subcommands() -> None:
     from optimizer.quotas.cli import quota_app
     from optimizer.sequencing.cli import sequence_command
 
+    from api.cli import serve
+
     app.add_typer(quota_app, name="quota")
     app.command("sequence")(sequence_command)
+    app.command("serve")(serve)
 
 
 _register_subcommands()

@@ -1,0 +1,5 @@
+"""``uvicorn api.asgi:app`` (settings from the environment)."""
+
+from api.main import create_app
+
+app = create_app()

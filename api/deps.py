@@ -1,0 +1,85 @@
+"""Annotated dependencies: database session, current principal, role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from api.core.config import Role, Settings
+from api.jobs import JobManager
+from api.tokens import Principal
+
+bearer = HTTPBearer(auto_error=False, description="API token (python -m api.tokens new ...)")
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request."""
+    with request.app.state.sessions() as session:
+        yield session
+
+
+def get_jobs(request: Request) -> JobManager:
+    """The app's job manager."""
+    return request.app.state.jobs  # type: ignore[no-any-return]
+
+
+def get_principal(
+    request: Request,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The caller from the bearer token: 401 without a valid one."""
+    principal = None
+    if creds is not None and creds.scheme.lower() == "bearer":
+        principal = request.app.state.tokens.lookup(creds.credentials)
+    if principal is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="missing or unknown bearer token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return principal  # type: ignore[no-any-return]
+
+
+def require(*roles: Role):  # type: ignore[no-untyped-def]
+    """A dependency that lets only these roles through (403 for the others)."""
+
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"role {principal.role.value!r} may not do this "
+                f"(allowed: {', '.join(r.value for r in roles)})",
+            )
+        return principal
+
+    return check
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+JobsDep = Annotated[JobManager, Depends(get_jobs)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+AnyUser = Annotated[Principal, Depends(get_principal)]
+Planner = Annotated[Principal, Depends(require(Role.planner))]
+PlanReader = Annotated[Principal, Depends(require(Role.planner, Role.supervisor, Role.analyst))]
+QuotaReader = Annotated[Principal, Depends(require(Role.planner, Role.supervisor))]
+
+
+def scope_province(principal: Principal, asked: str | None) -> str | None:
+    """The province the answer is limited to: a supervisor's own (403 if they ask for another)."""
+    if principal.role is Role.supervisor:
+        if asked is not None and asked != principal.province:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"supervisor of {principal.province} may not read {asked}",
+            )
+        return principal.province
+    return asked

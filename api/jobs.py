@@ -1,0 +1,277 @@
+"""Solve jobs: a bounded queue, dispatcher threads and one solver process per running job.
+
+Each running solve is a separate process (started from a forkserver that has the optimizer imported),
+so DELETE can stop it and a crash of the solver is seen as a failed job with the exit code. Every
+state change is written to the database first: after a restart, :meth:`JobManager.recover` finds
+jobs left queued or running and runs them again (up to ``max_attempts``) or marks them failed with
+the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing as mp
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.db.models import JobRow, JobStatus, PlanRow, ScenarioRow, utcnow
+from optimizer.documents.plan import Plan
+
+log = logging.getLogger(__name__)
+
+
+class QueueFull(RuntimeError):
+    """The queue holds ``queue_size`` jobs; the caller should retry later."""
+
+
+@dataclass
+class _Running:
+    process: mp.process.BaseProcess | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+
+class JobManager:
+    """Queue and run solve jobs; the database is the source of truth for their state."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        workers: int = 1,
+        queue_size: int = 8,
+        max_attempts: int = 2,
+        requeue_on_restart: bool = True,
+    ) -> None:
+        self.sessions = sessions
+        self.workers = workers
+        self.queue_size = queue_size
+        self.max_attempts = max_attempts
+        self.requeue_on_restart = requeue_on_restart
+        self._queue: deque[str] = deque()
+        self._cond = threading.Condition()
+        self._running: dict[str, _Running] = {}
+        self._threads: list[threading.Thread] = []
+        self._stopping = False
+        self._ctx = mp.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["api.worker"])
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Recover jobs from before a restart, then start the dispatcher threads."""
+        self.recover()
+        for i in range(self.workers):
+            t = threading.Thread(target=self._loop, name=f"solve-dispatch-{i}", daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop dispatching; running solves are killed and left 'running' for the next start."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        for r in list(self._running.values()):
+            if r.process is not None and r.process.is_alive():
+                r.process.kill()
+        for t in self._threads:
+            t.join(timeout)
+
+    def recover(self) -> None:
+        """Jobs left queued or running by a previous process: queue again, or fail with a reason."""
+        with self.sessions() as s:
+            rows = s.scalars(
+                select(JobRow)
+                .where(JobRow.status.in_([JobStatus.queued, JobStatus.running]))
+                .order_by(JobRow.created_at)
+            ).all()
+            for row in rows:
+                was = row.status
+                if self.requeue_on_restart and row.attempts < self.max_attempts:
+                    row.status = JobStatus.queued
+                    row.progress = 0.0
+                    row.error = f"service restarted while {was}; queued again"
+                    self._queue.append(row.id)
+                else:
+                    row.status = JobStatus.failed
+                    row.finished_at = utcnow()
+                    row.error = (
+                        f"service restarted while {was} (attempt {row.attempts} of "
+                        f"{self.max_attempts}); not run again"
+                    )
+                log.warning("job %s recovered after restart: %s", row.id, row.status)
+            s.commit()
+
+    # -- API used by the routes ------------------------------------------------------------------
+    def submit(self, scenario_hash: str, owner: str, options: dict[str, float]) -> JobRow:
+        """Store a queued job and put it in the queue, or raise :class:`QueueFull`."""
+        with self._cond:
+            if len(self._queue) >= self.queue_size:
+                raise QueueFull(f"{len(self._queue)} jobs waiting")
+            with self.sessions() as s:
+                row = JobRow(
+                    id=str(uuid.uuid4()),
+                    kind="allocate",
+                    status=JobStatus.queued,
+                    progress=0.0,
+                    owner=owner,
+                    scenario_hash=scenario_hash,
+                    options=json.dumps(options),
+                    attempts=0,
+                    created_at=utcnow(),
+                )
+                s.add(row)
+                s.commit()
+            self._queue.append(row.id)
+            self._cond.notify()
+        return row
+
+    def cancel(self, job_id: str) -> None:
+        """Stop a job: a queued one is dropped, a running one has its process killed."""
+        with self._cond:
+            if job_id in self._queue:
+                self._queue.remove(job_id)
+                self._finish(job_id, JobStatus.cancelled, error="cancelled while queued")
+                return
+            running = self._running.get(job_id)
+        if running is not None:
+            running.cancel.set()
+            if running.process is not None and running.process.is_alive():
+                running.process.kill()
+
+    def queued(self) -> int:
+        """Jobs waiting in the queue."""
+        return len(self._queue)
+
+    def wait_finished(self, job_id: str, timeout: float = 10.0) -> bool:
+        """Block until this job is neither queued nor running here."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if job_id not in self._queue and job_id not in self._running:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Block until no job is queued or running (tests)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if not self._queue and not self._running:
+                return True
+            time.sleep(0.05)
+        return False
+
+    # -- dispatcher ------------------------------------------------------------------------------
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue and not self._stopping:
+                    self._cond.wait()
+                if self._stopping:
+                    return
+                job_id = self._queue.popleft()
+                self._running[job_id] = _Running()
+            try:
+                self._run(job_id)
+            except Exception as e:  # noqa: BLE001 - a job must never be lost silently
+                log.exception("job %s failed in the dispatcher", job_id)
+                self._finish(job_id, JobStatus.failed, error=f"internal error: {e}")
+            finally:
+                with self._cond:
+                    self._running.pop(job_id, None)
+
+    def _update(self, job_id: str, **values: object) -> JobRow | None:
+        with self.sessions() as s:
+            row = s.get(JobRow, job_id)
+            if row is None:
+                return None
+            for k, v in values.items():
+                setattr(row, k, v)
+            s.commit()
+            return row
+
+    def _finish(self, job_id: str, status: JobStatus, error: str | None = None) -> None:
+        values: dict[str, object] = {"status": status, "error": error, "finished_at": utcnow()}
+        if status is JobStatus.done:
+            values["progress"] = 1.0
+        self._update(job_id, **values)
+
+    def _run(self, job_id: str) -> None:
+        with self.sessions() as s:
+            row = s.get(JobRow, job_id)
+            if row is None or row.status != JobStatus.queued:
+                return
+            scenario = s.get(ScenarioRow, row.scenario_hash)
+            if scenario is None:
+                raise RuntimeError(f"scenario {row.scenario_hash} is missing")
+            body, options = scenario.body, json.loads(row.options)
+            row.status = JobStatus.running
+            row.started_at = utcnow()
+            row.attempts += 1
+            row.progress = 0.1
+            s.commit()
+        running = self._running[job_id]
+        parent, child = self._ctx.Pipe(duplex=False)
+        proc = self._ctx.Process(
+            target=_child_entry, args=(child, body, options), name=f"solve-{job_id[:8]}",
+            daemon=True,
+        )
+        running.process = proc
+        proc.start()
+        child.close()
+        result: tuple[str, str] | None = None
+        try:
+            while result is None:
+                if running.cancel.is_set():
+                    break
+                if parent.poll(0.2):
+                    try:
+                        kind, payload = parent.recv()
+                    except EOFError:
+                        break
+                    if kind == "progress":
+                        self._update(job_id, progress=float(payload))
+                    else:
+                        result = (kind, payload)
+                elif not proc.is_alive() and not parent.poll(0):
+                    break
+        finally:
+            parent.close()
+            if proc.is_alive() and result is None:
+                proc.kill()
+            proc.join(5)
+        if running.cancel.is_set():
+            self._finish(job_id, JobStatus.cancelled, error="cancelled while running")
+        elif result is None:
+            self._finish(job_id, JobStatus.failed,
+                         error=f"solver process ended without a plan (exit code {proc.exitcode})")
+        elif result[0] == "error":
+            self._finish(job_id, JobStatus.failed, error=result[1])
+        else:
+            self._store_plan(job_id, result[1])
+
+    def _store_plan(self, job_id: str, plan_json: str) -> None:
+        plan = Plan.model_validate_json(plan_json)
+        with self.sessions() as s:
+            row = s.get(JobRow, job_id)
+            assert row is not None
+            plan_row = PlanRow(
+                id=str(uuid.uuid4()), scenario_hash=row.scenario_hash, job_id=job_id,
+                week=plan.week, status=plan.status.value, body=plan_json, created_at=utcnow(),
+            )
+            s.add(plan_row)
+            row.plan_id = plan_row.id
+            row.status = JobStatus.done
+            row.progress = 1.0
+            row.finished_at = utcnow()  # `error` keeps a restart note, if any
+            s.commit()
+
+
+def _child_entry(conn: object, body: str, options: dict[str, float]) -> None:
+    from api.worker import solve_in_child
+
+    solve_in_child(conn, body, options)  # type: ignore[arg-type]

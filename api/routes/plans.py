@@ -1,0 +1,94 @@
+"""Plans (read-only): by id, the latest, one municipality's part; supervisors see their province."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
+from sqlalchemy import select
+
+from api.db.models import PlanRow, ScenarioRow
+from api.deps import Planner, PlanReader, SessionDep, scope_province
+from api.errors import ERRORS
+from api.schemas import MunicipalityPlan, PlanOut, PlanSummary
+from api.views import filter_plan, gm_province, parse_plan, scenario_facts
+from optimizer.documents.scenario import Scenario
+
+router = APIRouter(prefix="/v1", tags=["plans"])
+
+Province = Annotated[str | None, Query(pattern=r"^PV\d{2}$", description="limit lists to a pv_code")]
+
+
+def _present(s: SessionDep, row: PlanRow, province: str | None) -> PlanOut:
+    scenario = s.get(ScenarioRow, row.scenario_hash)
+    assert scenario is not None
+    facts = scenario_facts(scenario.hash, scenario.body)
+    plan = parse_plan(row.id, row.body)
+    if province is not None:
+        plan = filter_plan(plan, province, facts)
+    return PlanOut(
+        id=row.id, job_id=row.job_id, scenario_hash=row.scenario_hash, week=row.week,
+        status=row.status, created_at=row.created_at, scope=province or "national",
+        occupancy_min=facts.occupancy_min, occupancy_max=facts.occupancy_max, plan=plan,
+    )
+
+
+def _plan_row(s: SessionDep, plan_id: str) -> PlanRow:
+    row = s.get(PlanRow, plan_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no plan {plan_id!r}")
+    return row
+
+
+@router.get("/plans", response_model=list[PlanSummary], responses=ERRORS(401, 403))
+def list_plans(
+    _: PlanReader, s: SessionDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> list[PlanRow]:
+    """Stored plans, newest first (no bodies)."""
+    return list(s.scalars(select(PlanRow).order_by(PlanRow.created_at.desc()).limit(limit)))
+
+
+@router.get("/plans/latest", response_model=PlanOut, responses=ERRORS(401, 403, 404))
+def latest_plan(who: PlanReader, s: SessionDep, province: Province = None) -> PlanOut:
+    """The newest plan (supervisors: their province's part only)."""
+    pv = scope_province(who, province)
+    row = s.scalars(select(PlanRow).order_by(PlanRow.created_at.desc()).limit(1)).first()
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no plan yet")
+    return _present(s, row, pv)
+
+
+@router.get("/plans/{plan_id}", response_model=PlanOut, responses=ERRORS(401, 403, 404))
+def get_plan(plan_id: str, who: PlanReader, s: SessionDep, province: Province = None) -> PlanOut:
+    """One plan (supervisors: their province's part only; another province is 403)."""
+    pv = scope_province(who, province)
+    return _present(s, _plan_row(s, plan_id), pv)
+
+
+@router.get(
+    "/plans/{plan_id}/municipalities/{gm_code}", response_model=MunicipalityPlan,
+    responses=ERRORS(401, 403, 404),
+)
+def municipality_plan(
+    plan_id: str, gm_code: str, who: PlanReader, s: SessionDep
+) -> MunicipalityPlan:
+    """One municipality's pace KPI and links in a plan."""
+    pv_code = gm_province().get(gm_code)
+    if pv_code is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no municipality {gm_code!r}")
+    scope_province(who, pv_code)
+    plan = parse_plan(plan_id, _plan_row(s, plan_id).body)
+    kpi = next((k for k in plan.kpis.municipalities if k.gm_code == gm_code), None)
+    return MunicipalityPlan(
+        plan_id=plan_id, gm_code=gm_code, pv_code=pv_code, kpi=kpi,
+        links=[x for x in plan.links if x.gm_code == gm_code],
+    )
+
+
+@router.get("/scenarios/{scenario_hash}", response_model=Scenario, responses=ERRORS(401, 403, 404))
+def get_scenario(scenario_hash: str, _: Planner, s: SessionDep) -> Scenario:
+    """A stored scenario (national data: planners only)."""
+    row = s.get(ScenarioRow, scenario_hash)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no scenario {scenario_hash!r}")
+    return Scenario.model_validate_json(row.body)

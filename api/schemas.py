@@ -1,0 +1,107 @@
+"""Response bodies of the service (the documents themselves come from ``optimizer.documents``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from optimizer.documents.plan import Link, MunicipalityKpi, Plan
+
+
+class JobOut(BaseModel):
+    """A solve job: status, progress (0..1) and, when done, the id of its plan."""
+
+    id: str
+    kind: str
+    status: str = Field(description="queued, running, done, failed or cancelled")
+    progress: float
+    error: str | None = Field(None, description="Why it failed, or a note such as a re-run after a restart.")
+    owner: str
+    scenario_hash: str
+    plan_id: str | None
+    attempts: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class JobDetail(JobOut):
+    """A job with its plan (once done). An infeasible plan is a plan: status and diagnosis."""
+
+    plan: Plan | None = None
+
+
+class PlanSummary(BaseModel):
+    """One stored plan, without its body."""
+
+    id: str
+    job_id: str | None
+    scenario_hash: str
+    week: str
+    status: str
+    created_at: dt.datetime
+
+
+class PlanOut(PlanSummary):
+    """A plan with the occupancy band of its scenario; ``scope`` says whether lists were filtered
+    to one province (supervisors always see their own province only)."""
+
+    scope: str = Field(description="'national' or the pv_code the lists are limited to")
+    occupancy_min: float
+    occupancy_max: float
+    plan: Plan
+
+
+class MunicipalityPlan(BaseModel):
+    """What a plan means for one municipality: its pace KPI and its links."""
+
+    plan_id: str
+    gm_code: str
+    pv_code: str
+    kpi: MunicipalityKpi | None
+    links: list[Link]
+
+
+class LocationOut(BaseModel):
+    """A reception location from the bundled data, placed at its municipality's centroid."""
+
+    id: str
+    name: str
+    gm_code: str
+    pv_code: str
+    kind: str
+    capacity: int
+    residents: int
+    lat: float
+    lon: float
+
+
+class MunicipalityOut(BaseModel):
+    gm_code: str
+    gm_name: str
+    pv_code: str
+    population: int
+
+
+class ProvinceOut(BaseModel):
+    pv_code: str
+    pv_name: str
+    population: int
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: dt.datetime
+    who: str
+    role: str | None
+    method: str
+    path: str
+    input_hash: str
+    status_code: int
+
+
+class Health(BaseModel):
+    status: str
+    queued: int
+    database: str

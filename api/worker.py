@@ -1,0 +1,40 @@
+"""The code that runs in a solve process (kept tiny: imports the optimizer once per forkserver)."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import signal
+import sys
+from multiprocessing.connection import Connection
+
+from optimizer.documents.scenario import Scenario
+from optimizer.model.solve import SolveOptions, allocate
+
+
+def die_with_parent() -> None:
+    """Linux: the solver is killed when its parent (the forkserver) goes, so a crashed service
+    leaves no orphan solve burning a core."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def solve_in_child(conn: Connection, scenario_json: str, options: dict[str, float]) -> None:
+    """Solve; send ``("progress", x)``, then ``("done", plan_json)`` or ``("error", msg)``."""
+    die_with_parent()
+    try:
+        scenario = Scenario.model_validate_json(scenario_json)
+        conn.send(("progress", 0.2))
+        opts = SolveOptions(
+            time_limit_s=float(options["time_limit_s"]),
+            mip_rel_gap=float(options["mip_rel_gap"]),
+            threads=1,
+            seed=int(options["seed"]),
+        )
+        plan = allocate(scenario, opts)
+        conn.send(("done", plan.model_dump_json()))
+    except Exception as e:  # noqa: BLE001 - reported to the job, never lost
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        conn.close()

@@ -1,0 +1,153 @@
+"""Bounded load run of the service on loopback: 50 concurrent readers, job submission under load.
+
+Starts ``uvicorn api.asgi:app`` on 127.0.0.1 (a throw-away SQLite file), stores one plan, then runs
+50 async httpx clients reading GET /v1/jobs and GET /v1/plans/latest (bounded by a request count and
+a wall-clock limit) while one client submits small scenarios. Prints p50/p95/p99 and throughput.
+
+    .venv/bin/python benchmarks/bench_api_load.py [--clients 50] [--requests 3000] [--submits 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api.core.config import Role  # noqa: E402
+from api.tokens import new_token  # noqa: E402
+
+
+def _tiny_scenario(seed: int) -> dict[str, object]:
+    hh = [{"id": f"A{i}", "size": 1, "status": "arrival", "location": "L001", "track": "kansrijk"}
+          for i in range(4)]
+    hh += [{"id": f"S{i}", "size": 1 + (i + seed) % 3, "status": "status_holder",
+            "location": "Z27", "track": "kansrijk"} for i in range(4)]
+    loc = {"cost_per_bed_day": 68.0, "accepts_families": True, "school_nearby": True}
+    return {
+        "week": "2026-W48", "half_year": {"id": "2026-H2", "weeks_left": 5},
+        "locations": [
+            {**loc, "id": "L001", "name": "GVL", "gm_code": "GM1950", "kind": "gvl",
+             "capacity": 20, "residents": 4},
+            {**loc, "id": "Z27", "name": "AZC", "gm_code": "GM0363", "kind": "azc",
+             "capacity": 40, "residents": 20},
+        ],
+        "municipalities": [{"gm_code": "GM0363", "quota": 20 + seed}],
+        "households": hh,
+    }
+
+
+def _pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q / 100 * (len(xs) - 1))))] * 1000
+
+
+def _summary(name: str, lat: list[float], wall: float) -> None:
+    print(f"{name:<28} n={len(lat):5d}  p50={_pct(lat, 50):7.1f} ms  p95={_pct(lat, 95):7.1f} ms  "
+          f"p99={_pct(lat, 99):7.1f} ms  mean={statistics.mean(lat) * 1000:6.1f} ms  "
+          f"throughput={len(lat) / wall:6.1f} req/s")
+
+
+async def _run(base: str, token: str, clients: int, requests: int, submits: int,
+               limit_s: float) -> int:
+    headers = {"Authorization": f"Bearer {token}"}
+    paths = ["/v1/jobs", "/v1/plans/latest"]
+    read_lat: list[float] = []
+    codes: dict[int, int] = {}
+    sub_lat: list[float] = []
+    sub_codes: dict[int, int] = {}
+    left = requests
+    deadline = time.monotonic() + limit_s
+    limits = httpx.Limits(max_connections=clients + 5, max_keepalive_connections=clients + 5)
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30, limits=limits) as c:
+
+        async def reader(i: int) -> None:
+            nonlocal left
+            k = i
+            while left > 0 and time.monotonic() < deadline:
+                left -= 1
+                t0 = time.perf_counter()
+                r = await c.get(paths[k % len(paths)])
+                read_lat.append(time.perf_counter() - t0)
+                codes[r.status_code] = codes.get(r.status_code, 0) + 1
+                k += 1
+
+        async def submitter() -> None:
+            await asyncio.sleep(0.5)
+            for i in range(submits):
+                if time.monotonic() > deadline:
+                    break
+                t0 = time.perf_counter()
+                r = await c.post("/v1/jobs", json=_tiny_scenario(i))
+                sub_lat.append(time.perf_counter() - t0)
+                sub_codes[r.status_code] = sub_codes.get(r.status_code, 0) + 1
+                await asyncio.sleep(0.25)
+
+        t0 = time.perf_counter()
+        await asyncio.gather(submitter(), *(reader(i) for i in range(clients)))
+        wall = time.perf_counter() - t0
+    print(f"{clients} concurrent readers, {len(read_lat)} reads in {wall:.1f} s; codes {codes}")
+    _summary("reads (jobs, plans/latest)", read_lat, wall)
+    if sub_lat:
+        print(f"job submissions under that load; codes {sub_codes}")
+        _summary("POST /v1/jobs", sub_lat, wall)
+        ok = _pct(sub_lat, 95) < 100
+        print(f"submission p95 < 100 ms: {'yes' if ok else 'NO'}")
+        return 0 if ok and all(k < 500 for k in (*codes, *sub_codes)) else 1
+    return 1
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--requests", type=int, default=3000)
+    ap.add_argument("--submits", type=int, default=20)
+    ap.add_argument("--time-limit", type=float, default=90.0)
+    a = ap.parse_args()
+    token, entry = new_token("bench", Role.planner)
+    with tempfile.TemporaryDirectory(prefix="coa-bench-") as tmp, socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        env = {**os.environ, "COA_API_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+               "COA_API_TOKENS": json.dumps([entry.model_dump(mode="json")]),
+               "COA_API_QUEUE_SIZE": "100"}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.asgi:app", "--host", "127.0.0.1", "--port",
+             str(port), "--log-level", "warning", "--no-access-log"],
+            cwd=ROOT, env=env,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):
+                try:
+                    if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            h = {"Authorization": f"Bearer {token}"}
+            job = httpx.post(f"{base}/v1/jobs", json=_tiny_scenario(0), headers=h).json()
+            while httpx.get(f"{base}/v1/jobs/{job['id']}", headers=h).json()["status"] in (
+                "queued", "running"
+            ):
+                time.sleep(0.1)
+            return asyncio.run(_run(base, token, a.clients, a.requests, a.submits, a.time_limit))
+        finally:
+            proc.terminate()
+            proc.wait(15)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

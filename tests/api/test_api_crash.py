@@ -1,0 +1,61 @@
+"""Crash test: kill -9 the service while a solve runs, start it again: the job completes or is
+failed with a reason, and what was stored before is still there."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import httpx
+from api_server_helper import start_server, stop_server
+from conftest import TOKENS, tiny_scenario
+
+from optimizer.scenario_gen import ScenarioSpec, generate_scenario
+
+H = {"Authorization": f"Bearer {TOKENS['planner'][0]}"}
+
+
+def _wait(base: str, job_id: str, states: tuple[str, ...], timeout: float) -> dict[str, object]:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        body = httpx.get(f"{base}/v1/jobs/{job_id}", headers=H, timeout=10).json()
+        if body["status"] in states:
+            return body  # type: ignore[no-any-return]
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} not in {states} after {timeout}s: {body}")
+
+
+def test_kill_while_solving_then_restart(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'crash.db'}"
+    tokens = [t[1].model_dump(mode="json") for t in TOKENS.values()]
+    log = tmp_path / "service.log"
+    proc, base = start_server(db, tokens, log)
+    try:
+        first = httpx.post(f"{base}/v1/jobs", json=tiny_scenario(), headers=H, timeout=30).json()
+        first = _wait(base, first["id"], ("done", "failed"), 60)
+        assert first["status"] == "done"
+        big = generate_scenario(ScenarioSpec(seed=2, scale=0.05)).model_dump(mode="json")
+        job = httpx.post(f"{base}/v1/jobs?time_limit_s=60", json=big, headers=H, timeout=30)
+        assert job.status_code == 202
+        _wait(base, job.json()["id"], ("running",), 30)
+        time.sleep(0.5)
+        os.kill(proc.pid, signal.SIGKILL)  # the crash
+        proc.wait(10)
+    finally:
+        stop_server(proc)
+    proc, base = start_server(db, tokens, log)
+    try:
+        after = _wait(base, job.json()["id"], ("done", "failed"), 120)
+        if after["status"] == "failed":
+            assert after["error"], "a failed job names its reason"
+        else:
+            assert after["attempts"] == 2 and after["plan"]
+            assert "service restarted while running" in str(after["error"])
+        kept = httpx.get(f"{base}/v1/jobs/{first['id']}", headers=H, timeout=10).json()
+        assert kept["status"] == "done" and kept["plan"] == first["plan"]
+        plans = httpx.get(f"{base}/v1/plans", headers=H, timeout=10).json()
+        assert first["plan_id"] in {p["id"] for p in plans}
+    finally:
+        stop_server(proc)

@@ -1,0 +1,28 @@
+"""Quota feasibility check over HTTP: national for planners, own province only for supervisors."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import auth
+from fastapi.testclient import TestClient
+
+from api.views import gm_province
+from optimizer.quotas.example import example_status
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+def test_quota_check_scoped_by_province(client: TestClient) -> None:
+    body = example_status().model_dump(mode="json")
+    full = client.post("/v1/quotas/check", json=body, headers=auth("planner"))
+    assert full.status_code == 200, full.text
+    assert len({p["pv_code"] for p in full.json()["provinces"]}) > 1
+    own = client.post("/v1/quotas/check", json=body, headers=auth("sup27"))
+    assert own.status_code == 200
+    assert {p["pv_code"] for p in own.json()["provinces"]} == {"PV27"}
+    assert {gm_province()[m["gm_code"]] for m in own.json()["municipalities"]} == {"PV27"}
+    other = client.post("/v1/quotas/check?province=PV26", json=body, headers=auth("sup27"))
+    assert other.status_code == 403 and "GM0344" not in other.text
+    assert client.post("/v1/quotas/check", json=body, headers=auth("analyst")).status_code == 403
+    bad = client.post("/v1/quotas/check", json={"municipalities": []}, headers=auth("planner"))
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][0] == "body"
