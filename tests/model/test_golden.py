@@ -20,12 +20,15 @@ def test_small_reference_week_golden(small: tuple[Plan, Plan]) -> None:
     plan, _ = small
     assert plan.status.value == "optimal"
     # 2026-11-22: initial model (class aggregation, LP + reduced-cost restricted MIP)
-    assert plan.objective == pytest.approx(1_733_061.75, abs=1.0)
+    # 2026-11-22: 1,733,061.75 -> 1,737,320.43: highspy 1.15 -> 1.12 (the HiGHS ortools bundles)
+    #             stops at another plan inside the 0.5% gap; the LP bound is unchanged
+    assert plan.objective == pytest.approx(1_737_320.43, abs=1.0)
+    assert plan.bound == pytest.approx(1_732_746.17, abs=1.0)
     assert plan.model.classes == 124
     assert plan.model.variables == 2515
     assert plan.model.constraints == 843
     assert len(plan.placements) == 343
-    assert len(plan.links) == 100
+    assert len(plan.links) == 96  # 100 -> 96 with highspy 1.12 (another plan inside the gap)
     # scale 0.1 keeps Ter Apel and Budel whole but only a tenth of the other beds: a shortage
     assert plan.kpis.beds_short == 58
 
