@@ -27,3 +27,31 @@ def test_closing_amv_location_with_nowhere_to_go_is_diagnosed() -> None:
     assert plan.status.value == "infeasible"
     [v] = plan.diagnosis
     assert (v.family, v.where, v.amount) == ("closing", "M", 3)
+
+
+def test_an_impossible_closing_does_not_loosen_the_rest_of_the_plan() -> None:
+    # A reference week whose amv locations are all full and one of them closes: 106 minors have
+    # nowhere to go (EUR 106 mln of penalty). A relative gap on that objective would leave the
+    # soft costs loose; the lexicographic second phase minimises them with the violation fixed.
+    from optimizer.documents.scenario import Scenario
+    from optimizer.model.solve import SolveOptions, allocate
+    from optimizer.scenario_gen import ScenarioSpec, generate_scenario
+
+    d = generate_scenario(ScenarioSpec(seed=1, scale=0.1)).model_dump()
+    amv = [loc for loc in d["locations"] if loc["kind"] == "amv"]
+    for loc_ in amv:
+        loc_["capacity"] = loc_["residents"]
+    amv[0]["closing"] = True
+    s = Scenario.model_validate(d)
+    two = allocate(s, SolveOptions(lexicographic=True))
+    one = allocate(s, SolveOptions(lexicographic=False))
+    assert [(v.family, v.where, v.amount) for v in two.diagnosis] == [
+        ("closing", amv[0]["id"], 106)
+    ]
+
+    def soft(p: object) -> float:
+        terms = p.kpis.objective_terms_eur  # type: ignore[attr-defined]
+        return sum(v for k, v in terms.items() if k not in ("closing", "capacity", "quota_cap"))
+
+    assert two.kpis.objective_terms_eur["closing"] == one.kpis.objective_terms_eur["closing"]
+    assert soft(two) < soft(one)
