@@ -36,6 +36,7 @@ class AuditMiddleware:
             return
         digest = hashlib.sha256(path.encode() + b"?" + scope.get("query_string", b"") + b"\n")
         code = 500
+        who, role = self._who(scope)
 
         async def hashing_receive() -> Message:
             msg = await receive()
@@ -52,16 +53,18 @@ class AuditMiddleware:
         try:
             await self.app(scope, hashing_receive, status_send)
         finally:
-            who, role = self._who(scope)
             row = {"at": utcnow(), "who": who, "role": role, "method": scope["method"],
                    "path": path[:512], "input_hash": digest.hexdigest(), "status_code": code}
             self.writer.put(row)
 
     def _who(self, scope: Scope) -> tuple[str, str | None]:
+        """Resolve the token once per request; the principal is left in ``scope['state']`` for
+        :func:`api.deps.get_principal`."""
         for k, v in scope.get("headers", []):
             if k == b"authorization":
                 scheme, _, token = v.decode("latin-1").partition(" ")
                 p = self.tokens.lookup(token.strip()) if scheme.lower() == "bearer" else None
+                scope.setdefault("state", {})["coa_auth"] = (token.strip(), p)
                 return (p.name, p.role.value) if p else ("unknown token", None)
         return ("anonymous", None)
 

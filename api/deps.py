@@ -16,7 +16,7 @@ from api.tokens import Principal
 bearer = HTTPBearer(auto_error=False, description="API token (python -m api.tokens new ...)")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     return request.app.state.settings  # type: ignore[no-any-return]
 
@@ -27,19 +27,24 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_jobs(request: Request) -> JobManager:
+async def get_jobs(request: Request) -> JobManager:
     """The app's job manager."""
     return request.app.state.jobs  # type: ignore[no-any-return]
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The caller from the bearer token: 401 without a valid one."""
+    """The caller from the bearer token: 401 without a valid one. Async (no threadpool hop); the
+    audit middleware has usually resolved the token already (``scope['state']['coa_auth']``)."""
     principal = None
     if creds is not None and creds.scheme.lower() == "bearer":
-        principal = request.app.state.tokens.lookup(creds.credentials)
+        seen = request.scope.get("state", {}).get("coa_auth")
+        if seen is not None and seen[0] == creds.credentials:
+            principal = seen[1]
+        else:
+            principal = request.app.state.tokens.lookup(creds.credentials)
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -52,7 +57,7 @@ def get_principal(
 def require(*roles: Role):  # type: ignore[no-untyped-def]
     """A dependency that lets only these roles through (403 for the others)."""
 
-    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if principal.role not in roles:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
@@ -71,6 +76,7 @@ AnyUser = Annotated[Principal, Depends(get_principal)]
 Planner = Annotated[Principal, Depends(require(Role.planner))]
 PlanReader = Annotated[Principal, Depends(require(Role.planner, Role.supervisor, Role.analyst))]
 QuotaReader = Annotated[Principal, Depends(require(Role.planner, Role.supervisor))]
+Analyst = Annotated[Principal, Depends(require(Role.planner, Role.analyst))]
 
 
 def scope_province(principal: Principal, asked: str | None) -> str | None:

@@ -16,13 +16,17 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.db.models import JobRow, JobStatus, PlanRow, ScenarioRow, utcnow
+from api.db.models import JobRow, JobStatus, PlanRow, ScenarioRow, SequenceRow, utcnow
 from optimizer.documents.plan import Plan
+
+KINDS = ("allocate", "sequence")
+"""Job kinds: a weekly allocation of a scenario, or the day-by-day sequence of a plan's moves."""
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +64,17 @@ class JobManager:
         self._stopping = False
         self._ctx = mp.get_context("forkserver")
         self._ctx.set_forkserver_preload(["api.worker"])
+        self._listeners: list[tuple[Callable[[str], None], bool]] = []
+
+    def on_change(self, listener: Callable[[str], None], plans_only: bool = False) -> None:
+        """Call ``listener(job_id)`` after every stored change of a job, or (``plans_only``)
+        only when a job stored a new plan (response caches)."""
+        self._listeners.append((listener, plans_only))
+
+    def _changed(self, job_id: str, plan: bool = False) -> None:
+        for f, plans_only in self._listeners:
+            if plan or not plans_only:
+                f(job_id)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -105,22 +120,30 @@ class JobManager:
                     )
                 log.warning("job %s recovered after restart: %s", row.id, row.status)
             s.commit()
+        for row in rows:
+            self._changed(row.id)
 
     # -- API used by the routes ------------------------------------------------------------------
-    def submit(self, scenario_hash: str, owner: str, options: dict[str, float]) -> JobRow:
-        """Store a queued job and put it in the queue, or raise :class:`QueueFull`."""
+    def submit(
+        self, scenario_hash: str, owner: str, options: dict[str, object], kind: str = "allocate",
+        plan_id: str | None = None,
+    ) -> JobRow:
+        """Store a queued job and put it in the queue, or raise :class:`QueueFull`. A ``sequence``
+        job orders the moves of plan ``plan_id`` (its ``options`` are a SequenceOptions dict)."""
+        assert kind in KINDS, kind
         with self._cond:
             if len(self._queue) >= self.queue_size:
                 raise QueueFull(f"{len(self._queue)} jobs waiting")
             with self.sessions() as s:
                 row = JobRow(
                     id=str(uuid.uuid4()),
-                    kind="allocate",
+                    kind=kind,
                     status=JobStatus.queued,
                     progress=0.0,
                     owner=owner,
                     scenario_hash=scenario_hash,
                     options=json.dumps(options),
+                    plan_id=plan_id,
                     attempts=0,
                     created_at=utcnow(),
                 )
@@ -128,6 +151,7 @@ class JobManager:
                 s.commit()
             self._queue.append(row.id)
             self._cond.notify()
+        self._changed(row.id)
         return row
 
     def cancel(self, job_id: str) -> None:
@@ -192,7 +216,8 @@ class JobManager:
             for k, v in values.items():
                 setattr(row, k, v)
             s.commit()
-            return row
+        self._changed(job_id)
+        return row
 
     def _finish(self, job_id: str, status: JobStatus, error: str | None = None) -> None:
         values: dict[str, object] = {"status": status, "error": error, "finished_at": utcnow()}
@@ -208,17 +233,24 @@ class JobManager:
             scenario = s.get(ScenarioRow, row.scenario_hash)
             if scenario is None:
                 raise RuntimeError(f"scenario {row.scenario_hash} is missing")
-            body, options = scenario.body, json.loads(row.options)
+            kind, body, options = row.kind, scenario.body, json.loads(row.options)
+            plan_body: str | None = None
+            if kind == "sequence":
+                plan = s.get(PlanRow, row.plan_id) if row.plan_id else None
+                if plan is None:
+                    raise RuntimeError(f"plan {row.plan_id} is missing")
+                plan_body = plan.body
             row.status = JobStatus.running
             row.started_at = utcnow()
             row.attempts += 1
             row.progress = 0.1
             s.commit()
+        self._changed(job_id)
         running = self._running[job_id]
         parent, child = self._ctx.Pipe(duplex=False)
         proc = self._ctx.Process(
-            target=_child_entry, args=(child, body, options), name=f"solve-{job_id[:8]}",
-            daemon=True,
+            target=_child_entry, args=(child, kind, body, plan_body, options),
+            name=f"{kind}-{job_id[:8]}", daemon=True,
         )
         running.process = proc
         proc.start()
@@ -230,13 +262,13 @@ class JobManager:
                     break
                 if parent.poll(0.2):
                     try:
-                        kind, payload = parent.recv()
+                        what, payload = parent.recv()
                     except EOFError:
                         break
-                    if kind == "progress":
+                    if what == "progress":
                         self._update(job_id, progress=float(payload))
                     else:
-                        result = (kind, payload)
+                        result = (what, payload)
                 elif not proc.is_alive() and not parent.poll(0):
                     break
         finally:
@@ -251,6 +283,8 @@ class JobManager:
                          error=f"solver process ended without a plan (exit code {proc.exitcode})")
         elif result[0] == "error":
             self._finish(job_id, JobStatus.failed, error=result[1])
+        elif kind == "sequence":
+            self._store_sequence(job_id, result[1])
         else:
             self._store_plan(job_id, result[1])
 
@@ -269,9 +303,30 @@ class JobManager:
             row.progress = 1.0
             row.finished_at = utcnow()  # `error` keeps a restart note, if any
             s.commit()
+        self._changed(job_id, plan=True)
+
+    def _store_sequence(self, job_id: str, sequence_json: str) -> None:
+        """The sequence is stored under the job's id (one sequence per sequencing job)."""
+        with self.sessions() as s:
+            row = s.get(JobRow, job_id)
+            assert row is not None and row.plan_id is not None
+            if s.get(SequenceRow, job_id) is None:
+                s.add(SequenceRow(id=job_id, plan_id=row.plan_id, body=sequence_json,
+                                  created_at=utcnow()))
+            row.status = JobStatus.done
+            row.progress = 1.0
+            row.finished_at = utcnow()
+            s.commit()
+        self._changed(job_id)
 
 
-def _child_entry(conn: object, body: str, options: dict[str, float]) -> None:
-    from api.worker import solve_in_child
+def _child_entry(
+    conn: object, kind: str, body: str, plan_body: str | None, options: dict[str, object]
+) -> None:
+    from api.worker import sequence_in_child, solve_in_child
 
-    solve_in_child(conn, body, options)  # type: ignore[arg-type]
+    if kind == "sequence":
+        assert plan_body is not None
+        sequence_in_child(conn, body, plan_body, options)  # type: ignore[arg-type]
+    else:
+        solve_in_child(conn, body, options)  # type: ignore[arg-type]

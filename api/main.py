@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,12 +14,13 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from api.audit import AuditMiddleware, AuditWriter
+from api.cache import LRU, ResponseCache
 from api.core.config import Settings
 from api.db.session import make_engine, make_sessionmaker, upgrade
 from api.deps import JobsDep, SessionDep
 from api.errors import validation_handler
 from api.jobs import JobManager
-from api.routes import audit, jobs, pages, plans, quotas, reference
+from api.routes import audit, explain, jobs, pages, plans, quotas, reference, sequences
 from api.schemas import Health
 from api.tokens import TokenStore
 
@@ -40,6 +42,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     audit_writer = AuditWriter(sessions)
+    responses, plan_responses = ResponseCache(), ResponseCache()
+    manager.on_change(responses.invalidate)
+    manager.on_change(plan_responses.invalidate, plans_only=True)
+
+    def new_submit_pool() -> ThreadPoolExecutor:
+        """Submissions (hash, store, enqueue) get their own 2 threads, not the readers' pool."""
+        return ThreadPoolExecutor(max_workers=2, thread_name_prefix="submit")
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -49,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             manager.stop()
+            app.state.submit_pool.shutdown(wait=True)
+            app.state.submit_pool = new_submit_pool()  # threads start lazily; an app may restart
             audit_writer.stop()
             engine.dispose()
 
@@ -64,11 +75,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = sessions
     app.state.tokens = tokens
     app.state.jobs = manager
+    app.state.responses = responses
+    app.state.plan_responses = plan_responses
+    app.state.submit_pool = new_submit_pool()
+    app.state.contexts = LRU(maxsize=8)
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_middleware(AuditMiddleware, writer=audit_writer, tokens=tokens)
     app.state.audit = audit_writer
     for r in (
-        jobs.router, plans.router, quotas.router, reference.router, audit.router, pages.router
+        jobs.router, plans.router, sequences.router, explain.router, quotas.router,
+        reference.router, audit.router, pages.router,
     ):
         app.include_router(r)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

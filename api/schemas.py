@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from optimizer.documents.plan import Link, MunicipalityKpi, Plan
+from optimizer.sequencing.document import Sequence
 
 
 class JobOut(BaseModel):
@@ -27,9 +28,22 @@ class JobOut(BaseModel):
 
 
 class JobDetail(JobOut):
-    """A job with its plan (once done). An infeasible plan is a plan: status and diagnosis."""
+    """A job with its plan (once done). An infeasible plan is a plan: status and diagnosis.
+    A sequencing job (``kind`` 'sequence', ``plan_id`` the plan it orders) has its sequence."""
 
     plan: Plan | None = None
+    sequence: Sequence | None = None
+
+
+class SequenceOut(BaseModel):
+    """A stored sequence of a plan's moves (``scope``: 'national' or the supervisor's pv_code,
+    in which case moves, trips, occupancy and diagnosis touch that province only)."""
+
+    id: str = Field(description="The id of the sequencing job that made it.")
+    plan_id: str
+    created_at: dt.datetime
+    scope: str
+    sequence: Sequence
 
 
 class PlanSummary(BaseModel):

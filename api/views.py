@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from api.cache import LRU
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
 from optimizer.reference_data import load_municipalities
@@ -78,3 +80,28 @@ def filter_plan(plan: Plan, pv_code: str, facts: ScenarioFacts) -> Plan:
             "kpis": kpis,
         }
     )
+
+
+def location_province(s: Scenario) -> dict[str, str]:
+    """location id -> pv_code of its municipality, for one scenario."""
+    gm_pv = gm_province()
+    return {loc.id: gm_pv.get(loc.gm_code, "") for loc in s.locations}
+
+
+def in_province(pv_code: str, s: Scenario) -> Callable[[str], bool]:
+    """A test 'is this location id or gm_code in ``pv_code``?' for one scenario."""
+    gm_pv = gm_province()
+    loc_pv = location_province(s)
+
+    def inside(where: str) -> bool:
+        return loc_pv.get(where, gm_pv.get(where)) == pv_code
+
+    return inside
+
+
+_SCENARIOS: LRU[str, Scenario] = LRU(16)
+
+
+def parse_scenario(scenario_hash: str, body: str) -> Scenario:
+    """Parse a stored scenario once per content hash (scenarios never change)."""
+    return _SCENARIOS.get_or_build(scenario_hash, lambda: Scenario.model_validate_json(body))

@@ -8,8 +8,11 @@ import signal
 import sys
 from multiprocessing.connection import Connection
 
+from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
 from optimizer.model.solve import SolveOptions, allocate
+from optimizer.sequencing.document import SequenceOptions
+from optimizer.sequencing.solve import sequence
 
 
 def die_with_parent() -> None:
@@ -34,6 +37,30 @@ def solve_in_child(conn: Connection, scenario_json: str, options: dict[str, floa
         )
         plan = allocate(scenario, opts)
         conn.send(("done", plan.model_dump_json()))
+    except Exception as e:  # noqa: BLE001 - reported to the job, never lost
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        conn.close()
+
+
+def sequence_in_child(
+    conn: Connection, scenario_json: str, plan_json: str, options: dict[str, object]
+) -> None:
+    """Sequence a plan's moves with CP-SAT in this (already isolated) process; progress is the
+    share of the time limit used, reported on every improving solution."""
+    die_with_parent()
+    try:
+        scenario = Scenario.model_validate_json(scenario_json)
+        plan = Plan.model_validate_json(plan_json)
+        opts = SequenceOptions.model_validate(options)
+        conn.send(("progress", 0.2))
+        limit = opts.time_limit_s * (3 if opts.deterministic else 1)
+
+        def progress(seconds: float, _trips: int, _objective: float) -> None:
+            conn.send(("progress", round(min(0.95, 0.2 + 0.75 * seconds / limit), 3)))
+
+        seq = sequence(scenario, plan, opts, progress=progress, isolate=False)
+        conn.send(("done", seq.model_dump_json()))
     except Exception as e:  # noqa: BLE001 - reported to the job, never lost
         conn.send(("error", f"{type(e).__name__}: {e}"))
     finally:

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Query, Response, status
+from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import TypeAdapter
 from sqlalchemy import select
 
-from api.db.models import JobRow, JobStatus, PlanRow
+from api.cache import ResponseCache
+from api.db.models import JobRow, JobStatus, PlanRow, SequenceRow
 from api.deps import JobsDep, Planner, SessionDep, SettingsDep
 from api.errors import ERRORS, unprocessable
-from api.jobs import QueueFull
+from api.jobs import JobManager, QueueFull
 from api.schemas import JobDetail, JobOut
 from api.store import save_scenario
 from api.views import parse_plan
 from optimizer.documents.io import reference_errors
 from optimizer.documents.scenario import Scenario
+from optimizer.sequencing.document import Sequence
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
@@ -31,57 +36,96 @@ def _job(s: SessionDep, job_id: str) -> JobRow:
     "", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
     responses=ERRORS(400, 401, 403, 422, 503),
 )
-def submit_job(
+async def submit_job(
     scenario: Annotated[Scenario, Body()],
     who: Planner,
-    s: SessionDep,
-    jobs: JobsDep,
+    request: Request,
     settings: SettingsDep,
-    response: Response,
     time_limit_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
     mip_rel_gap: Annotated[float | None, Query(ge=0, le=1)] = None,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 20261122,
-) -> JobRow:
-    """Queue a weekly allocation of this scenario; answers at once with the job id."""
-    if errors := reference_errors(scenario):
-        raise unprocessable(errors)
-    scenario_hash = save_scenario(s, scenario)
-    options = {
+) -> Response:
+    """Queue a weekly allocation of this scenario; answers at once with the job id.
+
+    The body is validated on the event loop; storing the scenario and the job runs on the small
+    submission pool (``app.state.submit_pool``), so a submission never waits behind readers."""
+    options: dict[str, object] = {
         "time_limit_s": min(time_limit_s or settings.time_limit_s, settings.max_time_limit_s),
         "mip_rel_gap": settings.mip_rel_gap if mip_rel_gap is None else mip_rel_gap,
         "seed": seed,
     }
+    loop = asyncio.get_running_loop()
+    pool = request.app.state.submit_pool
+    row = await loop.run_in_executor(pool, _store_and_queue, request, scenario, who.name, options)
+    return _job_created(row, settings.retry_after_s)
+
+
+def _store_and_queue(
+    request: Request, scenario: Scenario, owner: str, options: dict[str, object]
+) -> JobRow | QueueFull | list[str]:
+    if errors := reference_errors(scenario):
+        return errors
+    with request.app.state.sessions() as s:
+        scenario_hash = save_scenario(s, scenario)
     try:
-        row = jobs.submit(scenario_hash, who.name, options)
+        return request.app.state.jobs.submit(scenario_hash, owner, options)  # type: ignore[no-any-return]
     except QueueFull as e:
+        return e
+
+
+def _job_created(row: JobRow | QueueFull | list[str], retry_after_s: int) -> Response:
+    """202 with the job and its Location, or the 422 / 503 the submission ran into."""
+    if isinstance(row, list):
+        raise unprocessable(row)
+    if isinstance(row, QueueFull):
         raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE, detail=f"solve queue is full ({e}); retry later",
-            headers={"Retry-After": str(settings.retry_after_s)},
-        ) from None
-    response.headers["Location"] = f"/v1/jobs/{row.id}"
-    return row
+            status.HTTP_503_SERVICE_UNAVAILABLE, detail=f"solve queue is full ({row}); retry later",
+            headers={"Retry-After": str(retry_after_s)},
+        )
+    body = JobOut.model_validate(row, from_attributes=True).model_dump_json().encode()
+    return Response(body, status_code=status.HTTP_202_ACCEPTED, media_type="application/json",
+                    headers={"Location": f"/v1/jobs/{row.id}"})
 
 
-@router.get("", response_model=list[JobOut], responses=ERRORS(401, 403, 422))
-def list_jobs(
-    _: Planner,
-    s: SessionDep,
-    status_: Annotated[JobStatus | None, Query(alias="status")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[JobRow]:
-    """The most recent jobs, newest first."""
+_JOBS = TypeAdapter(list[JobOut])
+
+
+def _render_jobs(jobs: JobManager, status_: JobStatus | None, limit: int) -> bytes:
     q = select(JobRow).order_by(JobRow.created_at.desc()).limit(limit)
     if status_ is not None:
         q = q.where(JobRow.status == status_.value)
-    return list(s.scalars(q))
+    with jobs.sessions() as s:
+        rows = list(s.scalars(q))
+    return _JOBS.dump_json([JobOut.model_validate(r, from_attributes=True) for r in rows])
+
+
+@router.get("", response_model=list[JobOut], responses=ERRORS(401, 403, 422))
+async def list_jobs(
+    _: Planner,
+    request: Request,
+    jobs: JobsDep,
+    status_: Annotated[JobStatus | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Response:
+    """The most recent jobs, newest first (rendered once per change of any job)."""
+    cache: ResponseCache = request.app.state.responses
+    body = await cache.render(
+        ("jobs", status_, limit), lambda: run_in_threadpool(_render_jobs, jobs, status_, limit)
+    )
+    assert body is not None
+    return Response(body, media_type="application/json")
 
 
 @router.get("/{job_id}", response_model=JobDetail, responses=ERRORS(401, 403, 404))
 def get_job(job_id: str, _: Planner, s: SessionDep) -> JobDetail:
-    """Status, progress and, once done, the plan (an infeasible plan comes with its diagnosis)."""
+    """Status, progress and, once done, the plan (an infeasible plan comes with its diagnosis) or,
+    for a sequencing job, the sequence."""
     row = _job(s, job_id)
     out = JobDetail.model_validate(row, from_attributes=True)
-    if row.plan_id is not None and (plan := s.get(PlanRow, row.plan_id)) is not None:
+    if row.kind == "sequence":
+        if row.status == JobStatus.done and (seq := s.get(SequenceRow, row.id)) is not None:
+            out.sequence = Sequence.model_validate_json(seq.body)
+    elif row.plan_id is not None and (plan := s.get(PlanRow, row.plan_id)) is not None:
         out.plan = parse_plan(plan.id, plan.body)
     return out
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
+from api.cache import ResponseCache
 from api.db.models import PlanRow, ScenarioRow
 from api.deps import Planner, PlanReader, SessionDep, scope_province
 from api.errors import ERRORS
@@ -19,7 +22,7 @@ router = APIRouter(prefix="/v1", tags=["plans"])
 Province = Annotated[str | None, Query(pattern=r"^PV\d{2}$", description="limit lists to a pv_code")]
 
 
-def _present(s: SessionDep, row: PlanRow, province: str | None) -> PlanOut:
+def _present(s: Session, row: PlanRow, province: str | None) -> PlanOut:
     scenario = s.get(ScenarioRow, row.scenario_hash)
     assert scenario is not None
     facts = scenario_facts(scenario.hash, scenario.body)
@@ -48,14 +51,27 @@ def list_plans(
     return list(s.scalars(select(PlanRow).order_by(PlanRow.created_at.desc()).limit(limit)))
 
 
+def _render_latest(sessions: sessionmaker[Session], pv: str | None) -> bytes | None:
+    with sessions() as s:
+        row = s.scalars(select(PlanRow).order_by(PlanRow.created_at.desc()).limit(1)).first()
+        if row is None:
+            return None
+        return _present(s, row, pv).model_dump_json(by_alias=True).encode()
+
+
 @router.get("/plans/latest", response_model=PlanOut, responses=ERRORS(401, 403, 404))
-def latest_plan(who: PlanReader, s: SessionDep, province: Province = None) -> PlanOut:
-    """The newest plan (supervisors: their province's part only)."""
+async def latest_plan(who: PlanReader, request: Request, province: Province = None) -> Response:
+    """The newest plan (supervisors: their province's part only). Rendered once per scope and
+    kept until a job stores a new plan."""
     pv = scope_province(who, province)
-    row = s.scalars(select(PlanRow).order_by(PlanRow.created_at.desc()).limit(1)).first()
-    if row is None:
+    cache: ResponseCache = request.app.state.plan_responses
+    body = await cache.render(
+        ("plans/latest", pv),
+        lambda: run_in_threadpool(_render_latest, request.app.state.sessions, pv),
+    )
+    if body is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no plan yet")
-    return _present(s, row, pv)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/plans/{plan_id}", response_model=PlanOut, responses=ERRORS(401, 403, 404))

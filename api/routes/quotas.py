@@ -5,12 +5,20 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Query, status
+from pydantic import BaseModel, Field
 
 from api.deps import QuotaReader, scope_province
-from api.errors import ERRORS
+from api.errors import ERRORS, unprocessable
 from api.views import gm_province
 from optimizer.quotas.check import check_quotas, select_province
-from optimizer.quotas.documents import QuotaCheck, QuotaStatus
+from optimizer.quotas.compute import compute_quotas
+from optimizer.quotas.documents import (
+    ProvincialVariant,
+    QuotaCheck,
+    QuotaComputation,
+    QuotaStatus,
+)
+from optimizer.quotas.provincial import provincial_variant
 
 router = APIRouter(prefix="/v1/quotas", tags=["quotas"])
 
@@ -38,4 +46,46 @@ def check(
     return result.model_copy(update={
         "provinces": [p for p in result.provinces if p.pv_code == pv],
         "municipalities": [m for m in result.municipalities if gm_pv.get(m.gm_code) == pv],
+    })
+
+
+class QuotaComputeIn(BaseModel):
+    """A national half-year total to split over the municipalities pro rata population."""
+
+    half_year: str = Field(description="e.g. 2026-H2", examples=["2026-H2"])
+    national: int = Field(ge=0, description="National total, persons.")
+    backlog: dict[str, int] = Field(default_factory=dict, description="gm_code -> persons.")
+
+
+@router.post("/compute", response_model=QuotaComputation, responses=ERRORS(400, 401, 403))
+def compute(body: Annotated[QuotaComputeIn, Body()], who: QuotaReader) -> QuotaComputation:
+    """The taakstelling of a half-year per municipality (supervisors: their province's rows;
+    the totals stay national)."""
+    try:
+        result = compute_quotas(body.half_year, body.national, body.backlog)
+    except ValueError as e:
+        raise unprocessable([str(e)]) from None
+    pv = scope_province(who, None)
+    if pv is None:
+        return result
+    return result.model_copy(update={
+        "municipalities": [m for m in result.municipalities if m.pv_code == pv]})
+
+
+@router.post("/provincial-variant", response_model=ProvincialVariant,
+             responses=ERRORS(400, 401, 403))
+def variant(
+    quota_status: Annotated[QuotaStatus, Body()],
+    who: QuotaReader,
+    province: Annotated[str | None, Query(pattern=r"^PV\d{2}$")] = None,
+) -> ProvincialVariant:
+    """Rule 6.3.2: each province gets the sum of its municipalities' quotas and distributes it;
+    compared with today's pro rata targets (supervisors: their own province)."""
+    pv = scope_province(who, province)
+    result = provincial_variant(quota_status)
+    if pv is None:
+        return result
+    return result.model_copy(update={
+        "provinces": [p for p in result.provinces if p.pv_code == pv],
+        "municipalities": [m for m in result.municipalities if m.pv_code == pv],
     })

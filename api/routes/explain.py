@@ -1,0 +1,164 @@
+"""Explanations of a stored plan: score analysis, one household's decision, a recommendation for a
+new household, fairness by group. Supervisors see their province's part only.
+
+A :class:`~optimizer.explain.options.PlanContext` is built once per plan id and kept in an LRU
+(``app.state.contexts``; plans never change), so a recommendation takes milliseconds."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Body, HTTPException, Query, Request, status
+
+from api.core.config import Role
+from api.db.models import PlanRow, ScenarioRow
+from api.deps import PlanReader, QuotaReader, scope_province
+from api.errors import ERRORS
+from api.routes.plans import Province
+from api.tokens import Principal
+from api.views import in_province, parse_plan, parse_scenario
+from optimizer.documents.scenario import Household
+from optimizer.explain.decision import explain_household
+from optimizer.explain.documents import (
+    FairnessReport,
+    HouseholdExplanation,
+    PlanExplanation,
+    Recommendation,
+)
+from optimizer.explain.fairness import fairness_report
+from optimizer.explain.options import PlanContext
+from optimizer.explain.recommend import recommend
+from optimizer.explain.score import explain_plan
+
+router = APIRouter(prefix="/v1/plans/{plan_id}", tags=["explanations"])
+
+
+def plan_context(request: Request, plan_id: str) -> PlanContext:
+    """The plan's context from the LRU, or built from the stored plan and scenario (404)."""
+    cache = request.app.state.contexts
+    ctx: PlanContext | None = cache.get(plan_id)
+    if ctx is not None:
+        return ctx
+    with request.app.state.sessions() as s:
+        row = s.get(PlanRow, plan_id)
+        if row is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no plan {plan_id!r}")
+        scen = s.get(ScenarioRow, row.scenario_hash)
+        assert scen is not None
+        scenario = parse_scenario(scen.hash, scen.body)
+        plan = parse_plan(row.id, row.body)
+    ctx = PlanContext.build(scenario, plan)
+    cache.put(plan_id, ctx)
+    return ctx
+
+
+@router.get("/explanation", response_model=PlanExplanation, responses=ERRORS(401, 403, 404))
+def plan_explanation(
+    plan_id: str, who: PlanReader, request: Request, province: Province = None
+) -> PlanExplanation:
+    """What each rule family costs and where (families sum to the objective). Supervisors: the
+    family totals stay national; the listed items and conflicts are their province's."""
+    pv = scope_province(who, province)
+    ctx = plan_context(request, plan_id)
+    out = explain_plan(ctx.scenario, ctx.plan)
+    if pv is None:
+        return out
+    inside = in_province(pv, ctx.scenario)
+    diag = ctx.plan.diagnosis
+    conflicts = [c for i, c in enumerate(out.conflicts)
+                 if i >= len(diag) or inside(diag[i].where) or diag[i].where == pv]
+    families = [f.model_copy(update={"top": [x for x in f.top if inside(x.where)]})
+                for f in out.families]
+    return out.model_copy(update={"families": families, "conflicts": conflicts})
+
+
+def _household_province(ctx: PlanContext, household: str) -> set[str]:
+    """The places a household touches in this plan: where it is, and where it goes or is linked."""
+    h = next((x for x in ctx.scenario.households if x.id == household), None)
+    if h is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            detail=f"household {household!r} is not in the plan's scenario")
+    return {h.location, ctx.decision.get(h.id, h.location), ctx.link_of.get(h.id, "")}
+
+
+@router.get("/households/{household_id}/explanation", response_model=HouseholdExplanation,
+            responses=ERRORS(401, 403, 404))
+def household_explanation(
+    plan_id: str, household_id: str, who: PlanReader, request: Request
+) -> HouseholdExplanation:
+    """Why this household is where the plan puts it: the chosen place and its cost components, the
+    best alternatives and the rules that rule out the others. Supervisors: households at, going to
+    or linked into their province (others 403); alternatives limited to their province."""
+    ctx = plan_context(request, plan_id)
+    touched = _household_province(ctx, household_id)
+    try:
+        out = explain_household(ctx.scenario, ctx.plan, household_id, ctx=ctx)
+    except KeyError as e:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(e).strip("'\"")) from None
+    if who.role is not Role.supervisor:
+        return out
+    assert who.province is not None
+    inside = in_province(who.province, ctx.scenario)
+    if not any(inside(w) for w in touched if w):
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            detail=f"household {household_id!r} is not in {who.province}")
+    return out.model_copy(update={
+        "alternatives": [o for o in out.alternatives if inside(o.where)],
+        "ruled_out": [r for r in out.ruled_out if inside(r.where)],
+    })
+
+
+@router.post("/recommend", response_model=Recommendation, responses=ERRORS(400, 401, 403, 404))
+def recommend_household(
+    plan_id: str,
+    household: Annotated[Household, Body()],
+    who: QuotaReader,
+    request: Request,
+    k: Annotated[int, Query(ge=1, le=20)] = 3,
+) -> Recommendation:
+    """The best ``k`` places for one new household (``location``: where it is now), by greedy
+    insertion into this plan, every hard rule checked (no re-solve). Supervisors: households in
+    their province, places in their province."""
+    ctx = plan_context(request, plan_id)
+    if household.location not in ctx.loc_index:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=[{
+            "loc": ["body", "location"], "type": "reference_error",
+            "msg": f"location: {household.location!r} is not in the plan's scenario"}])
+    pv = _supervised(who)
+    if pv is not None and not in_province(pv, ctx.scenario)(household.location):
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            detail=f"location {household.location!r} is not in {pv}")
+    out = recommend(ctx.scenario, ctx.plan, household, k=k if pv is None else 1000, ctx=ctx)
+    if pv is None:
+        return out
+    inside = in_province(pv, ctx.scenario)
+    return out.model_copy(update={"options": [o for o in out.options if inside(o.where)][:k]})
+
+
+def _supervised(who: Principal) -> str | None:
+    return who.province if who.role is Role.supervisor else None
+
+
+class FairnessBy(StrEnum):
+    type_and_track = "type_and_track"
+    type = "type"
+
+
+@router.get("/fairness", response_model=FairnessReport, responses=ERRORS(401, 403, 404))
+def fairness(
+    plan_id: str, who: PlanReader, request: Request, province: Province = None,
+    by: FairnessBy = FairnessBy.type_and_track,
+) -> FairnessReport:
+    """Outcomes by household type (and track) with the spread between groups. Supervisors: the
+    households that start or end the week in their province."""
+    pv = scope_province(who, province)
+    ctx = plan_context(request, plan_id)
+    scenario = ctx.scenario
+    if pv is not None:
+        inside = in_province(pv, scenario)
+        keep = [h for h in scenario.households
+                if inside(h.location) or inside(ctx.decision.get(h.id, h.location))
+                or inside(ctx.link_of.get(h.id, ""))]
+        scenario = scenario.model_copy(update={"households": keep})
+    return fairness_report(scenario, ctx.plan, by=by.value)

@@ -1,0 +1,127 @@
+"""Sequencing: order a plan's moves day by day and into bus trips (CP-SAT, a job of kind
+'sequence' in the solve pool); read the stored sequence (supervisors: their province's part)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Body, HTTPException, Request, Response, status
+from sqlalchemy import select
+
+from api.db.models import PlanRow, ScenarioRow, SequenceRow
+from api.deps import Planner, PlanReader, SessionDep, SettingsDep, scope_province
+from api.errors import ERRORS, unprocessable
+from api.jobs import QueueFull
+from api.routes.jobs import _job_created
+from api.routes.plans import Province
+from api.schemas import JobOut, SequenceOut
+from api.views import in_province, parse_plan, parse_scenario
+from optimizer.sequencing.data import input_errors
+from optimizer.sequencing.document import Sequence, SequenceOptions
+
+router = APIRouter(prefix="/v1", tags=["sequences"])
+
+
+def _plan_row(s: SessionDep, plan_id: str) -> PlanRow:
+    row = s.get(PlanRow, plan_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no plan {plan_id!r}")
+    return row
+
+
+def _queue(request: Request, plan_id: str, options: SequenceOptions, owner: str
+           ) -> object:
+    with request.app.state.sessions() as s:
+        plan_row = _plan_row(s, plan_id)
+        scenario_row = s.get(ScenarioRow, plan_row.scenario_hash)
+        assert scenario_row is not None
+        scenario = parse_scenario(scenario_row.hash, scenario_row.body)
+        plan = parse_plan(plan_row.id, plan_row.body)
+        hash_ = scenario_row.hash
+    if errors := input_errors(scenario, plan, options):
+        return [e.removeprefix("options.") for e in errors]
+    try:
+        return request.app.state.jobs.submit(
+            hash_, owner, options.model_dump(mode="json"), kind="sequence", plan_id=plan_id
+        )
+    except QueueFull as e:
+        return e
+
+
+@router.post(
+    "/plans/{plan_id}/sequence", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
+    responses=ERRORS(400, 401, 403, 404, 422, 503),
+)
+async def sequence_plan(
+    plan_id: str,
+    who: Planner,
+    request: Request,
+    settings: SettingsDep,
+    options: Annotated[SequenceOptions | None, Body()] = None,
+) -> Response:
+    """Queue the day-by-day sequence of this plan's moves (job kind 'sequence'); answers at once
+    with the job id. Options that do not fit the plan (e.g. a closing day beyond the horizon)
+    are 422 naming the field."""
+    opts = options or SequenceOptions()
+    opts = opts.model_copy(update={"time_limit_s": min(opts.time_limit_s,
+                                                       settings.max_time_limit_s)})
+    loop = asyncio.get_running_loop()
+    row = await loop.run_in_executor(
+        request.app.state.submit_pool, _queue, request, plan_id, opts, who.name
+    )
+    if isinstance(row, list):
+        raise unprocessable(row)
+    return _job_created(row, settings.retry_after_s)  # type: ignore[arg-type]
+
+
+def filter_sequence(seq: Sequence, inside: object) -> Sequence:
+    """The sequence as a supervisor sees it: moves, trips and occupancy touching their province."""
+    assert callable(inside)
+    return seq.model_copy(update={
+        "moves": [m for m in seq.moves if inside(m.from_) or inside(m.to)],
+        "trips": [t for t in seq.trips if inside(t.from_) or inside(t.to)],
+        "occupancy": [o for o in seq.occupancy if inside(o.location)],
+        "diagnosis": [v for v in seq.diagnosis if any(inside(w) for w in v.where)],
+    })
+
+
+def _present(s: SessionDep, row: SequenceRow, pv: str | None) -> SequenceOut:
+    seq = Sequence.model_validate_json(row.body)
+    if pv is not None:
+        plan = s.get(PlanRow, row.plan_id)
+        assert plan is not None
+        scen = s.get(ScenarioRow, plan.scenario_hash)
+        assert scen is not None
+        seq = filter_sequence(seq, in_province(pv, parse_scenario(scen.hash, scen.body)))
+    return SequenceOut(id=row.id, plan_id=row.plan_id, created_at=row.created_at,
+                       scope=pv or "national", sequence=seq)
+
+
+@router.get("/plans/{plan_id}/sequence", response_model=SequenceOut,
+            responses=ERRORS(401, 403, 404))
+def plan_sequence(
+    plan_id: str, who: PlanReader, s: SessionDep, province: Province = None
+) -> SequenceOut:
+    """The newest sequence of this plan (supervisors: the moves touching their province)."""
+    pv = scope_province(who, province)
+    _plan_row(s, plan_id)
+    row = s.scalars(select(SequenceRow).where(SequenceRow.plan_id == plan_id)
+                    .order_by(SequenceRow.created_at.desc()).limit(1)).first()
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            detail=f"plan {plan_id!r} has no sequence yet")
+    return _present(s, row, pv)
+
+
+@router.get("/sequences/{sequence_id}", response_model=SequenceOut,
+            responses=ERRORS(401, 403, 404))
+def get_sequence(
+    sequence_id: str, who: PlanReader, s: SessionDep, province: Province = None
+) -> SequenceOut:
+    """One sequence by id (the id of the job that made it)."""
+    pv = scope_province(who, province)
+    row = s.get(SequenceRow, sequence_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no sequence {sequence_id!r}")
+    return _present(s, row, pv)
