@@ -417,13 +417,14 @@ def fairness(
 
 
 def _register_subcommands() -> None:
+    from api.cli import serve
     from optimizer.quotas.cli import quota_app
     from optimizer.sequencing.cli import sequence_command
-
-    from api.cli import serve
+    from optimizer.whatif.cli import whatif_command
 
     app.add_typer(quota_app, name="quota")
     app.command("sequence")(sequence_command)
+    app.command("whatif")(whatif_command)
     app.command("serve")(serve)
 
 

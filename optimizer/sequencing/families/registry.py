@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from optimizer.model.families.registry import Family
 
-
 FAMILIES: tuple[Family, ...] = (
     # hard (one enforcement literal each)
     Family("move_once", True, "Every move of the plan happens once, on one day, in one trip"),

@@ -1,0 +1,118 @@
+"""Benchmark of the what-if runs (figures printed, not a timed test).
+
+Targets (issue): one 26-week run at national scale <= 60 s on a 2-core machine; a sweep's time on 1
+and 2 Dask workers and the speed-up. Printed: the start week's generation (once per process, cached),
+the run's total and per-week seconds split into the weekly allocation (build + solve) and the
+simulation's own bookkeeping, then the sweep on 1 and 2 workers.
+
+    python benchmarks/bench_whatif.py [--scale 1.0] [--weeks 26] [--inflow steady]
+                                      [--sweep-scale 0.25] [--sweep-weeks 8] [--skip-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+from rich.console import Console
+from rich.table import Table
+
+from optimizer.whatif.documents import RunSpec, Site, Start, Variant
+from optimizer.whatif.simulate import run_one, start_scenario
+from optimizer.whatif.sweep import run_sweep
+
+GVL_WEST = Site(
+    name="GVL Haarlemmermeer",
+    gm_code="GM0394",
+    kind="gvl",
+    capacity=1000,
+    opening_week=4,
+    cost_per_bed_day=80.0,
+    fixed_eur_per_week=60_000.0,
+)
+
+
+def bench_run(con: Console, scale: float, weeks: int, inflow: str) -> None:
+    spec = RunSpec(horizon_weeks=weeks, start=Start(seed=1, scale=scale), inflows=[inflow])
+    t0 = time.perf_counter()
+    start = start_scenario(spec.start)
+    gen = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = run_one(spec, Variant(name="GVL west", sites=[GVL_WEST]), inflow, 1)
+    total = time.perf_counter() - t0
+    w = res.weekly
+    t = Table(title=f"one {weeks}-week run, scale {scale}, inflow {inflow}")
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    rows = [
+        ("start week generated (s, once per process)", f"{gen:.1f}"),
+        ("locations / households at start", f"{len(start.locations)} / {len(start.households):,}"),
+        ("run total (s)", f"{total:.1f}"),
+        ("per week (s)", f"{total / weeks:.2f}"),
+        ("  weekly allocation: build + solve (s)", f"{res.allocate_seconds:.1f}"),
+        ("  simulation bookkeeping (s)", f"{res.bookkeeping_seconds:.1f}"),
+        ("slowest week's solve (s)", f"{w['solve_seconds'].max():.1f}"),
+        ("target <= 60 s", "met" if total <= 60 else "NOT met"),
+        ("arrivals (persons)", f"{w['arrivals_persons'].sum():,}"),
+        (
+            "emergency (person-weeks) / peak",
+            f"{w['beds_short'].sum():,} / {w['beds_short'].max():,}",
+        ),
+        (
+            "residents start -> end",
+            f"{w['residents_start'].iloc[0]:,} -> {w['residents'].iloc[-1]:,}",
+        ),
+        ("plans not optimal", f"{int((w['plan_status'] != 'optimal').sum())}"),
+    ]
+    for a, b in rows:
+        t.add_row(a, b)
+    con.print(t)
+
+
+def bench_sweep(con: Console, scale: float, weeks: int) -> None:
+    spec = RunSpec(
+        horizon_weeks=weeks,
+        start=Start(seed=1, scale=scale),
+        inflows=["steady", "2015-peak"],
+        variants=[Variant(name="no new site"), Variant(name="GVL west", sites=[GVL_WEST])],
+        seeds=[1, 2],
+    )
+    n = len(spec.variants) * len(spec.inflows) * len(spec.seeds)
+    times = {}
+    frames = {}
+    for workers in (1, 2):
+        r = run_sweep(spec, workers=workers, progress=False)
+        times[workers] = r.seconds
+        frames[workers] = r.weekly.drop(columns=["solve_seconds"])
+    same = frames[1].equals(frames[2])
+    t = Table(title=f"sweep: {n} runs of {weeks} weeks at scale {scale} (LocalCluster)")
+    t.add_column("workers", justify="right")
+    t.add_column("seconds", justify="right")
+    t.add_column("speed-up", justify="right")
+    for w in (1, 2):
+        t.add_row(str(w), f"{times[w]:.1f}", f"{times[1] / times[w]:.2f}x")
+    con.print(t)
+    con.print(f"identical results on 1 and 2 workers: {same}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--weeks", type=int, default=26)
+    ap.add_argument("--inflow", default="steady")
+    ap.add_argument("--sweep-scale", type=float, default=0.25)
+    ap.add_argument("--sweep-weeks", type=int, default=8)
+    ap.add_argument("--skip-run", action="store_true")
+    ap.add_argument("--skip-sweep", action="store_true")
+    args = ap.parse_args()
+    con = Console()
+    con.print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f} (shared machine)")
+    if not args.skip_run:
+        bench_run(con, args.scale, args.weeks, args.inflow)
+    if not args.skip_sweep:
+        bench_sweep(con, args.sweep_scale, args.sweep_weeks)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""`coa-plan whatif RUN.toml`: run a what-if study and write the comparison (a thin face).
+
+Wire it into the main app with ``app.command("whatif")(whatif_command)``. A bad RUN.toml ends with
+one line per problem naming the field path and value, and exit code 2 (no traceback).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from optimizer.documents.io import DocumentError
+from optimizer.whatif.documents import RunSpec, Variant, load_runspec
+from optimizer.whatif.report import compare, write_plots, write_tables
+from optimizer.whatif.simulate import check_variants, horizon_weeks_of, start_scenario
+from optimizer.whatif.sites import SelectionResult, forecast_need, make_candidates, select_sites
+from optimizer.whatif.sweep import SweepResult, run_sweep
+
+console = Console()
+
+
+def _fail(source: str, problems: list[str]) -> None:
+    typer.echo(f"error in {source}:", err=True)
+    for p in problems[:20]:
+        typer.echo(f"  - {p}", err=True)
+    if len(problems) > 20:
+        typer.echo(f"  ... and {len(problems) - 20} more", err=True)
+    raise typer.Exit(code=2)
+
+
+def summary_table(table: pd.DataFrame, title: str) -> Table:
+    """The comparison as a rich table (mean over seeds)."""
+    t = Table(title=title)
+    cols = [
+        ("variant", "variant", "{}"),
+        ("inflow", "inflow", "{}"),
+        ("emergency (person-weeks)", "emergency_person_weeks", "{:,.0f}"),
+        ("peak beds short", "peak_beds_short", "{:,.0f}"),
+        ("occupancy mean", "occupancy_mean", "{:.1%}"),
+        ("moves (persons / children)", None, ""),
+        ("distance (person-km)", "distance_person_km", "{:,.0f}"),
+        ("cost (EUR mln)", "cost_eur", ""),
+        ("waiting > 14 wk (end)", "status_holders_over_target_end", "{:,.0f}"),
+    ]
+    for head, _, _ in cols:
+        t.add_column(head, justify="left" if head in ("variant", "inflow") else "right")
+    for _, r in table.iterrows():
+        cells = []
+        for _head, key, fmt in cols:
+            if key is None:
+                cells.append(f"{r['moves_persons']:,.0f} / {r['moves_school_age_children']:,.0f}")
+            elif key == "cost_eur":
+                cells.append(f"{r['cost_eur'] / 1e6:,.1f}")
+            else:
+                cells.append(fmt.format(r[key]))
+        t.add_row(*cells)
+    return t
+
+
+def run_selection(spec: RunSpec, sweep: SweepResult) -> tuple[SelectionResult, Variant]:
+    """Forecast from the base variant's runs, choose k sites, return them as a new variant."""
+    sel = spec.selection
+    assert sel is not None
+    base_name = sel.base_variant or spec.variants[0].name
+    base = next(v for v in spec.variants if v.name == base_name)
+    weekly = sweep.weekly
+    rows = weekly[(weekly["variant"] == base_name) & (weekly["inflow"] == sel.inflow)]
+    if rows.empty:
+        extra = spec.model_copy(update={"variants": [base], "inflows": [sel.inflow]})
+        rows = run_sweep(extra, workers=0, progress=False).weekly
+    start = start_scenario(spec.start)
+    entries = [
+        (loc.gm_code, float(loc.capacity))
+        for loc in start.locations
+        if loc.kind.value in ("col", "gvl") and not loc.closing
+    ]
+    cands = make_candidates(
+        sel.candidates, entries, spec.start.scale, horizon_weeks_of(start, spec.horizon_weeks)
+    )
+    result = select_sites(
+        cands,
+        forecast_need(rows, base.occupancy_max),
+        sel.k,
+        occupancy_max=base.occupancy_max,
+        emergency_eur_per_person_day=spec.simulation.emergency_eur_per_person_day,
+    )
+    chosen = result.sites[result.sites["chosen"]]
+    sites = [
+        next(c.site for c in cands if c.site.name == r["site"]).model_copy(
+            update={"opening_week": int(r["open_from_week"])}
+        )
+        for _, r in chosen.iterrows()
+    ]
+    variant = base.model_copy(update={"name": f"selected {len(sites)} sites", "sites": sites})
+    return result, variant
+
+
+def whatif_command(
+    run: Annotated[Path, typer.Argument(help="The study: RUN.toml (see data/whatif/RUN.toml).")],
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="Directory for tables and plots.")
+    ] = Path("out/whatif"),
+    workers: Annotated[
+        int | None,
+        typer.Option(min=0, help="LocalCluster workers (0 = in this process); overrides RUN.toml."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of an existing Dask scheduler, e.g. tcp://host:8786."),
+    ] = None,
+) -> None:
+    """What-if study: variants x inflows x seeds over a horizon, compared side by side."""
+    try:
+        spec = load_runspec(run)
+    except DocumentError as e:
+        _fail(e.source, e.problems)
+    try:
+        start = start_scenario(spec.start)
+    except DocumentError as e:
+        _fail(f"{run}: start.scenario ({e.source})", e.problems)
+    problems = check_variants(spec, start)
+    if problems:
+        _fail(str(run), problems)
+    n_runs = len(spec.variants) * len(spec.inflows) * len(spec.seeds)
+    console.print(
+        f"what-if [bold]{spec.name}[/]: {len(spec.variants)} variants x {len(spec.inflows)} "
+        f"inflows x {len(spec.seeds)} seeds = {n_runs} runs of {spec.horizon_weeks} weeks "
+        f"from {start.week} ({len(start.locations)} locations, scale {spec.start.scale})"
+    )
+    sweep = run_sweep(spec, workers=workers, scheduler_address=scheduler)
+    weekly = sweep.weekly
+    selection = None
+    if spec.selection is not None:
+        selection, variant = run_selection(spec, sweep)
+        console.print(f"site selection ({selection.status}): chose {selection.chosen or 'no site'}")
+        if spec.selection.simulate_selected and selection.chosen:
+            more = run_sweep(spec, [variant], workers=workers, scheduler_address=scheduler)
+            weekly = pd.concat([weekly, more.weekly], ignore_index=True)
+    baseline = spec.variants[0].name
+    paths = write_tables(weekly, out, baseline)
+    paths |= write_plots(weekly, out)
+    if selection is not None:
+        paths["selection"] = out / "selection.csv"
+        selection.sites.to_csv(paths["selection"], index=False)
+        selection.weekly.to_csv(out / "selection_weekly.csv", index=False)
+    (out / "timing.json").write_text(
+        json.dumps(
+            {
+                "seconds": round(sweep.seconds, 2),
+                "workers": sweep.workers,
+                "allocate_seconds": round(sweep.allocate_seconds, 2),
+                "bookkeeping_seconds": round(sweep.bookkeeping_seconds, 2),
+            }
+        ),
+        encoding="utf-8",
+    )
+    console.print(summary_table(compare(weekly, baseline), f"What-if: {spec.name}"))
+    if selection is not None:
+        console.print(selection.sites.to_string(index=False))
+    console.print(
+        f"{n_runs} runs in {sweep.seconds:.1f} s on {sweep.workers or 'no'} Dask workers; "
+        f"written: " + ", ".join(str(p) for p in paths.values())
+    )
+
+
+def main() -> None:  # pragma: no cover - `python -m optimizer.whatif.cli RUN.toml`
+    typer.run(whatif_command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
