@@ -163,18 +163,30 @@ def _tighten_slacks(m: pyo.ConcreteModel, inst: Instance) -> None:
     for var in (m.v_place, m.v_link, m.v_unplaced, getattr(m, "v_closing_stuck", {})):
         for v in var.values():
             v.set_value(round(v.value or 0.0), skip_validation=True)
+    # end-of-week residents and linked persons from the integer decisions (vectorised: evaluating
+    # the Pyomo expressions one by one costs about a second at national scale)
+    persons = np.array([c.persons for c in inst.classes], dtype=float)
+    x = np.array([m.v_place[a].value for a in range(inst.n_arcs)], dtype=float)
+    origin = np.array([c.key.origin for c in inst.classes], dtype=int)[inst.arc_class]
+    moved = (inst.arc_dest != origin) * x * persons[inst.arc_class]
+    end = np.array([loc.residents for loc in inst.locations], dtype=float)
+    np.add.at(end, inst.arc_dest, moved)
+    np.subtract.at(end, origin, moved)
+    for c, v in m.v_unplaced.items():
+        end[inst.classes[c].key.origin] -= persons[c] * v.value
+    linked = np.zeros(len(inst.gm_codes))
+    if inst.n_links:
+        y = np.array([m.v_link[k].value for k in range(inst.n_links)], dtype=float)
+        np.add.at(linked, inst.link_gm, y * persons[inst.link_class])
     for i in getattr(m, "v_band_under", {}):
-        e = val(m.e_end[i])
-        m.v_band_under[i].set_value(max(0.0, val(m.occupancy_band_under[i].lower) - e))
-        m.v_band_over[i].set_value(max(0.0, e - val(m.occupancy_band_over[i].upper)))
+        m.v_band_under[i].set_value(max(0.0, val(m.occupancy_band_under[i].lower) - end[i]))
+        m.v_band_over[i].set_value(max(0.0, end[i] - val(m.occupancy_band_over[i].upper)))
     for i in getattr(m, "v_capacity_excess", {}):
-        m.v_capacity_excess[i].set_value(max(0.0, val(m.e_end[i]) - inst.locations[i].capacity))
+        m.v_capacity_excess[i].set_value(max(0.0, end[i] - inst.locations[i].capacity))
     for g in getattr(m, "v_pace_short", {}):
-        linked = val(m.quota_pace[g].body) - val(m.v_pace_short[g])
-        m.v_pace_short[g].set_value(max(0.0, float(inst.pace_target[g]) - linked))
+        m.v_pace_short[g].set_value(max(0.0, float(inst.pace_target[g]) - linked[g]))
     for g in getattr(m, "v_quota_excess", {}):
-        linked = val(m.quota_cap[g].body) + val(m.v_quota_excess[g])
-        m.v_quota_excess[g].set_value(max(0.0, linked - float(inst.remaining[g])))
+        m.v_quota_excess[g].set_value(max(0.0, linked[g] - float(inst.remaining[g])))
 
 
 def _restrict(m: pyo.ConcreteModel, inst: Instance, rc: object, tau: float) -> list[pyo.Var]:
