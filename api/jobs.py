@@ -22,11 +22,20 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.db.models import JobRow, JobStatus, PlanRow, ScenarioRow, SequenceRow, utcnow
+from api.db.models import (
+    JobRow,
+    JobStatus,
+    PlanRow,
+    ScenarioRow,
+    SequenceRow,
+    WhatIfResultRow,
+    utcnow,
+)
 from optimizer.documents.plan import Plan
 
-KINDS = ("allocate", "sequence")
-"""Job kinds: a weekly allocation of a scenario, or the day-by-day sequence of a plan's moves."""
+KINDS = ("allocate", "sequence", "whatif")
+"""Job kinds: a weekly allocation of a scenario, the day-by-day sequence of a plan's moves, or a
+what-if study (a RunSpec in ``options``, no scenario)."""
 
 log = logging.getLogger(__name__)
 
@@ -125,11 +134,12 @@ class JobManager:
 
     # -- API used by the routes ------------------------------------------------------------------
     def submit(
-        self, scenario_hash: str, owner: str, options: dict[str, object], kind: str = "allocate",
-        plan_id: str | None = None,
+        self, scenario_hash: str | None, owner: str, options: dict[str, object],
+        kind: str = "allocate", plan_id: str | None = None,
     ) -> JobRow:
         """Store a queued job and put it in the queue, or raise :class:`QueueFull`. A ``sequence``
-        job orders the moves of plan ``plan_id`` (its ``options`` are a SequenceOptions dict)."""
+        job orders the moves of plan ``plan_id`` (its ``options`` are a SequenceOptions dict); a
+        ``whatif`` job has no scenario and its ``options`` are the RunSpec."""
         assert kind in KINDS, kind
         with self._cond:
             if len(self._queue) >= self.queue_size:
@@ -230,10 +240,12 @@ class JobManager:
             row = s.get(JobRow, job_id)
             if row is None or row.status != JobStatus.queued:
                 return
-            scenario = s.get(ScenarioRow, row.scenario_hash)
-            if scenario is None:
-                raise RuntimeError(f"scenario {row.scenario_hash} is missing")
-            kind, body, options = row.kind, scenario.body, json.loads(row.options)
+            kind, body, options = row.kind, "", json.loads(row.options)
+            if kind != "whatif":
+                scenario = s.get(ScenarioRow, row.scenario_hash)
+                if scenario is None:
+                    raise RuntimeError(f"scenario {row.scenario_hash} is missing")
+                body = scenario.body
             plan_body: str | None = None
             if kind == "sequence":
                 plan = s.get(PlanRow, row.plan_id) if row.plan_id else None
@@ -285,6 +297,8 @@ class JobManager:
             self._finish(job_id, JobStatus.failed, error=result[1])
         elif kind == "sequence":
             self._store_sequence(job_id, result[1])
+        elif kind == "whatif":
+            self._store_whatif(job_id, result[1])
         else:
             self._store_plan(job_id, result[1])
 
@@ -305,6 +319,21 @@ class JobManager:
             s.commit()
         self._changed(job_id, plan=True)
 
+    def _store_whatif(self, job_id: str, result_json: str) -> None:
+        """The what-if comparison is stored under the job's id."""
+        with self.sessions() as s:
+            row = s.get(JobRow, job_id)
+            assert row is not None
+            if s.get(WhatIfResultRow, job_id) is None:
+                name = str(json.loads(row.options).get("name", "whatif"))[:120]
+                s.add(WhatIfResultRow(job_id=job_id, name=name, body=result_json,
+                                      created_at=utcnow()))
+            row.status = JobStatus.done
+            row.progress = 1.0
+            row.finished_at = utcnow()
+            s.commit()
+        self._changed(job_id)
+
     def _store_sequence(self, job_id: str, sequence_json: str) -> None:
         """The sequence is stored under the job's id (one sequence per sequencing job)."""
         with self.sessions() as s:
@@ -323,9 +352,11 @@ class JobManager:
 def _child_entry(
     conn: object, kind: str, body: str, plan_body: str | None, options: dict[str, object]
 ) -> None:
-    from api.worker import sequence_in_child, solve_in_child
+    from api.worker import sequence_in_child, solve_in_child, whatif_in_child
 
-    if kind == "sequence":
+    if kind == "whatif":
+        whatif_in_child(conn, options)  # type: ignore[arg-type]
+    elif kind == "sequence":
         assert plan_body is not None
         sequence_in_child(conn, body, plan_body, options)  # type: ignore[arg-type]
     else:

@@ -20,7 +20,17 @@ from api.db.session import make_engine, make_sessionmaker, upgrade
 from api.deps import JobsDep, SessionDep
 from api.errors import validation_handler
 from api.jobs import JobManager
-from api.routes import audit, explain, jobs, pages, plans, quotas, reference, sequences
+from api.routes import (
+    audit,
+    explain,
+    jobs,
+    pages,
+    plans,
+    quotas,
+    reference,
+    sequences,
+    whatif,
+)
 from api.schemas import Health
 from api.tokens import TokenStore
 
@@ -84,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.audit = audit_writer
     for r in (
         jobs.router, plans.router, sequences.router, explain.router, quotas.router,
-        reference.router, audit.router, pages.router,
+        reference.router, whatif.router, audit.router, pages.router,
     ):
         app.include_router(r)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -19,7 +20,7 @@ class JobOut(BaseModel):
     progress: float
     error: str | None = Field(None, description="Why it failed, or a note such as a re-run after a restart.")
     owner: str
-    scenario_hash: str
+    scenario_hash: str | None
     plan_id: str | None
     attempts: int
     created_at: dt.datetime
@@ -119,3 +120,23 @@ class Health(BaseModel):
     status: str
     queued: int
     database: str
+
+
+class WhatIfOut(BaseModel):
+    """A what-if job: status and progress; once done, the comparison table as JSON rows (one per
+    variant and inflow, mean over seeds, with the differences to the first variant) and, when the
+    spec had a selection, the candidate sites with ``chosen``."""
+
+    id: str
+    name: str
+    status: str = Field(description="queued, running, done, failed or cancelled")
+    progress: float
+    error: str | None = None
+    owner: str
+    runs: int = Field(description="variants x inflows x seeds")
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    seconds: float | None = Field(None, description="Wall time of the sweep.")
+    rows: list[dict[str, Any]] | None = None
+    selection: list[dict[str, Any]] | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import signal
 import sys
 from multiprocessing.connection import Connection
@@ -61,6 +62,53 @@ def sequence_in_child(
 
         seq = sequence(scenario, plan, opts, progress=progress, isolate=False)
         conn.send(("done", seq.model_dump_json()))
+    except Exception as e:  # noqa: BLE001 - reported to the job, never lost
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        conn.close()
+
+
+def whatif_in_child(conn: Connection, spec: dict[str, object]) -> None:
+    """Run a what-if study in this process without Dask (``workers=0``: a solve process is
+    daemonic and may not start a cluster of its own). Progress is the share of runs done; the
+    result is the comparison table (mean over seeds per variant and inflow) and, with a
+    selection, the chosen sites. Problems of the variants against the start week end the job
+    with messages naming the field path."""
+    die_with_parent()
+    try:
+        from optimizer.whatif.documents import RunSpec
+        from optimizer.whatif.report import compare
+        from optimizer.whatif.simulate import check_variants, start_scenario
+        from optimizer.whatif.sweep import run_sweep
+
+        run = RunSpec.model_validate(spec)
+        conn.send(("progress", 0.15))
+        if problems := check_variants(run, start_scenario(run.start)):
+            conn.send(("error", "; ".join(problems)))
+            return
+
+        def progress(done: int, total: int) -> None:
+            conn.send(("progress", round(0.2 + 0.75 * done / max(total, 1), 3)))
+
+        sweep = run_sweep(run, workers=0, progress=progress)
+        weekly = sweep.weekly
+        selection = None
+        if run.selection is not None:
+            import pandas as pd
+
+            from optimizer.whatif.cli import run_selection
+
+            chosen, variant = run_selection(run, sweep)
+            selection = json.loads(chosen.sites.to_json(orient="records"))
+            if run.selection.simulate_selected and chosen.chosen:
+                more = run_sweep(run, [variant], workers=0, progress=False)
+                weekly = pd.concat([weekly, more.weekly], ignore_index=True)
+        table = compare(weekly, run.variants[0].name)
+        conn.send(("done", json.dumps({
+            "rows": json.loads(table.to_json(orient="records")),
+            "selection": selection,
+            "seconds": round(sweep.seconds, 3),
+        })))
     except Exception as e:  # noqa: BLE001 - reported to the job, never lost
         conn.send(("error", f"{type(e).__name__}: {e}"))
     finally:

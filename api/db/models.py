@@ -1,4 +1,4 @@
-"""Tables: scenarios (by content hash), plans, sequences, jobs and the audit log."""
+"""Tables: scenarios (by content hash), plans, sequences, jobs, what-if results and the audit log."""
 
 from __future__ import annotations
 
@@ -97,7 +97,9 @@ class JobRow(Base):
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     owner: Mapped[str] = mapped_column(String(64))
-    scenario_hash: Mapped[str] = mapped_column(ForeignKey("scenarios.hash"))
+    scenario_hash: Mapped[str | None] = mapped_column(
+        ForeignKey("scenarios.hash"), nullable=True
+    )  # None for a what-if job: its RunSpec is in ``options``
     options: Mapped[str] = mapped_column(Text, default="{}")
     plan_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -106,6 +108,17 @@ class JobRow(Base):
     )
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class WhatIfResultRow(Base):
+    """The comparison table of a finished what-if job (JSON), stored under the job's id."""
+
+    __tablename__ = "whatif_results"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class AuditRow(Base):

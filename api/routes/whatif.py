@@ -1,0 +1,103 @@
+"""What-if studies (analysts and planners): POST a RunSpec (a job of kind 'whatif' in the solve
+pool, 202 with the job at once), GET status, progress and the comparison table, DELETE stops."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Body, HTTPException, Request, Response, status
+
+from api.db.models import JobRow, JobStatus, WhatIfResultRow
+from api.deps import Analyst, JobsDep, SessionDep, SettingsDep
+from api.errors import ERRORS, unprocessable
+from api.jobs import QueueFull
+from api.routes.jobs import _job_created
+from api.schemas import JobOut, WhatIfOut
+from optimizer.whatif.documents import RunSpec, Sweep
+
+router = APIRouter(prefix="/v1/whatif", tags=["whatif"])
+
+
+def http_problems(spec: RunSpec) -> list[str]:
+    """What a RunSpec may say in a file but not over HTTP: server paths and other clusters."""
+    problems = []
+    if spec.start.scenario is not None:
+        problems.append("start.scenario: a server file is not accepted over HTTP; "
+                        "use a generated start (seed, scale)")
+    if spec.selection is not None and spec.selection.candidates_csv is not None:
+        problems.append("selection.candidates_csv: a server file is not accepted over HTTP; "
+                        "give the candidates inline")
+    if spec.sweep.scheduler_address is not None:
+        problems.append("sweep.scheduler_address: what-if jobs run in the service's solve pool")
+    return problems
+
+
+def _queue(request: Request, spec: RunSpec, owner: str) -> JobRow | QueueFull:
+    try:
+        return request.app.state.jobs.submit(  # type: ignore[no-any-return]
+            None, owner, spec.model_dump(mode="json"), kind="whatif"
+        )
+    except QueueFull as e:
+        return e
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
+             responses=ERRORS(400, 401, 403, 422, 503))
+async def submit_whatif(
+    spec: Annotated[RunSpec, Body()], who: Analyst, request: Request, settings: SettingsDep
+) -> Response:
+    """Queue a what-if study (variants x inflows x seeds over the horizon); answers at once with
+    the job id. It runs in one solve process without Dask (``sweep.workers`` is set to 0) and each
+    weekly solve is capped at the service's ``max_time_limit_s``. A bad spec is 422 naming the
+    field path; problems of variants against the start week (unknown closures) fail the job."""
+    if problems := http_problems(spec):
+        raise unprocessable(problems)
+    sim = spec.simulation.model_copy(
+        update={"time_limit_s": min(spec.simulation.time_limit_s, settings.max_time_limit_s)}
+    )
+    spec = spec.model_copy(update={"sweep": Sweep(workers=0), "simulation": sim})
+    loop = asyncio.get_running_loop()
+    row = await loop.run_in_executor(request.app.state.submit_pool, _queue, request, spec,
+                                     who.name)
+    response = _job_created(row, settings.retry_after_s)  # 503 when the queue is full
+    assert isinstance(row, JobRow)
+    response.headers["Location"] = f"/v1/whatif/{row.id}"
+    return response
+
+
+def _whatif_job(s: SessionDep, job_id: str) -> JobRow:
+    row = s.get(JobRow, job_id)
+    if row is None or row.kind != "whatif":
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no what-if job {job_id!r}")
+    return row
+
+
+@router.get("/{job_id}", response_model=WhatIfOut, responses=ERRORS(401, 403, 404))
+def get_whatif(job_id: str, _: Analyst, s: SessionDep) -> WhatIfOut:
+    """Status and progress; once done, the comparison table as JSON rows."""
+    row = _whatif_job(s, job_id)
+    spec = json.loads(row.options)
+    out = WhatIfOut(
+        id=row.id, name=spec.get("name", "whatif"), status=row.status, progress=row.progress,
+        error=row.error, owner=row.owner, created_at=row.created_at, started_at=row.started_at,
+        finished_at=row.finished_at,
+        runs=len(spec.get("variants", [])) * len(spec.get("inflows", []))
+        * len(spec.get("seeds", [])),
+    )
+    if row.status == JobStatus.done and (res := s.get(WhatIfResultRow, row.id)) is not None:
+        body = json.loads(res.body)
+        out.rows, out.selection, out.seconds = body["rows"], body["selection"], body["seconds"]
+    return out
+
+
+@router.delete("/{job_id}", response_model=JobOut, responses=ERRORS(401, 403, 404))
+def cancel_whatif(job_id: str, _: Analyst, s: SessionDep, jobs: JobsDep) -> JobRow:
+    """Stop a queued or running what-if job (a finished one is left as it is)."""
+    row = _whatif_job(s, job_id)
+    if row.status in (JobStatus.queued, JobStatus.running):
+        jobs.cancel(job_id)
+        jobs.wait_finished(job_id, timeout=10.0)
+        s.refresh(row)
+    return row
