@@ -401,51 +401,49 @@ def disaggregate(inst: Instance, sol: Solved) -> tuple[list[Placement], list[Lin
 
 def diagnose(inst: Instance, sol: Solved) -> list[Violation]:
     """Hard rules that could not hold, in planner words (elastic slack above zero)."""
-    out: list[Violation] = []
     stuck_at: dict[int, int] = {}
     for c, n in sol.stuck.items():
         if n > 0:
             o = inst.classes[c].key.origin
             stuck_at[o] = stuck_at.get(o, 0) + n * inst.classes[c].persons
+    found: list[tuple[str, str, int, str]] = []  # family, where, persons, message
     for o, persons in sorted(stuck_at.items()):
         loc = inst.locations[o]
-        out.append(
-            Violation(
-                family="closing",
-                where=loc.id,
-                amount=persons,
-                unit="persons",
-                message=f"{loc.name} ({loc.id}) is closing but {persons} residents have no suitable "
-                f"free bed elsewhere",
+        found.append(
+            (
+                "closing",
+                loc.id,
+                persons,
+                f"{loc.name} ({loc.id}) is closing but "
+                f"{persons} residents have no suitable free bed elsewhere",
             )
         )
     for i, x in sorted(sol.excess.items()):
-        loc = inst.locations[i]
-        n = int(np.ceil(x - 1e-6))
-        out.append(
-            Violation(
-                family="capacity",
-                where=loc.id,
-                amount=n,
-                unit="persons",
-                message=f"{loc.name} ({loc.id}) ends the week {n} persons over its {loc.capacity} beds: "
-                f"no suitable free bed elsewhere for them",
+        loc, n = inst.locations[i], int(np.ceil(x - 1e-6))
+        found.append(
+            (
+                "capacity",
+                loc.id,
+                n,
+                f"{loc.name} ({loc.id}) ends the week {n} persons "
+                f"over its {loc.capacity} beds: no suitable free bed elsewhere for them",
             )
         )
     for g, x in sorted(sol.quota_excess.items()):
-        gm = inst.gm_codes[g]
-        n = int(np.ceil(x - 1e-6))
-        out.append(
-            Violation(
-                family="quota_cap",
-                where=gm,
-                amount=n,
-                unit="persons",
-                message=f"{gm}: pinned links exceed its remaining quota "
+        gm, n = inst.gm_codes[g], int(np.ceil(x - 1e-6))
+        found.append(
+            (
+                "quota_cap",
+                gm,
+                n,
+                f"{gm}: pinned links exceed its remaining quota "
                 f"({int(inst.remaining[g])} persons) by {n}",
             )
         )
-    return out
+    return [
+        Violation(family=f, where=w, amount=n, unit="persons", message=msg)
+        for f, w, n, msg in found
+    ]
 
 
 def _decision_map(
