@@ -181,6 +181,15 @@ class JobManager:
         """Jobs waiting in the queue."""
         return len(self._queue)
 
+    def stop_job(self, row: JobRow, session: Session, timeout: float = 10.0) -> JobRow:
+        """Stop a queued or running job and return its row as it ends (a finished job is left
+        as it is): the one cancel path of every job kind."""
+        if row.status in (JobStatus.queued, JobStatus.running):
+            self.cancel(row.id)
+            self.wait_finished(row.id, timeout=timeout)
+            session.refresh(row)
+        return row
+
     def wait_finished(self, job_id: str, timeout: float = 10.0) -> bool:
         """Block until this job is neither queued nor running here."""
         end = time.monotonic() + timeout

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -58,6 +59,20 @@ def _tiny_scenario(seed: int) -> dict[str, object]:
 def _pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(q / 100 * (len(xs) - 1))))] * 1000
+
+
+def _report(
+    read_lat: list[float], sub_lat: list[float], codes: Any, sub_codes: Any, wall: float
+) -> int:
+    """Print reads and submissions; exit status 0 when the p95 target holds and nothing was 5xx."""
+    _summary("reads (jobs, plans/latest)", read_lat, wall)
+    if not sub_lat:
+        return 1
+    print(f"job submissions under that load; codes {sub_codes}")
+    _summary("POST /v1/jobs", sub_lat, wall)
+    ok = _pct(sub_lat, 95) < 100
+    print(f"submission p95 < 100 ms: {'yes' if ok else 'NO'}")
+    return 0 if ok and all(k < 500 for k in (*codes, *sub_codes)) else 1
 
 
 def _summary(name: str, lat: list[float], wall: float) -> None:
@@ -148,14 +163,7 @@ async def _run(base: str, token: str, clients: int, requests: int, submits: int,
         await asyncio.gather(submitter(), *(reader(i) for i in range(clients)))
         wall = time.perf_counter() - t0
     print(f"{clients} concurrent readers, {len(read_lat)} reads in {wall:.1f} s; codes {codes}")
-    _summary("reads (jobs, plans/latest)", read_lat, wall)
-    if sub_lat:
-        print(f"job submissions under that load; codes {sub_codes}")
-        _summary("POST /v1/jobs", sub_lat, wall)
-        ok = _pct(sub_lat, 95) < 100
-        print(f"submission p95 < 100 ms: {'yes' if ok else 'NO'}")
-        return 0 if ok and all(k < 500 for k in (*codes, *sub_codes)) else 1
-    return 1
+    return _report(read_lat, sub_lat, codes, sub_codes, wall)
 
 
 async def _run_raw(base: str, token: str, clients: int, requests: int, submits: int,
@@ -203,14 +211,7 @@ async def _run_raw(base: str, token: str, clients: int, requests: int, submits: 
           f"{wall:.1f} s; codes {codes}")
     print(f"service CPU {cpu:.1f} s for {n} requests = {cpu / max(n, 1) * 1000:.2f} ms/request "
           f"(solves run in child processes, not counted); load average {os.getloadavg()}")
-    _summary("reads (jobs, plans/latest)", read_lat, wall)
-    if sub_lat:
-        print(f"job submissions under that load; codes {sub_codes}")
-        _summary("POST /v1/jobs", sub_lat, wall)
-        ok = _pct(sub_lat, 95) < 100
-        print(f"submission p95 < 100 ms: {'yes' if ok else 'NO'}")
-        return 0 if ok and all(k < 500 for k in (*codes, *sub_codes)) else 1
-    return 1
+    return _report(read_lat, sub_lat, codes, sub_codes, wall)
 
 
 def main() -> int:

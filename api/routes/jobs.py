@@ -133,9 +133,4 @@ def get_job(job_id: str, _: Planner, s: SessionDep) -> JobDetail:
 @router.delete("/{job_id}", response_model=JobOut, responses=ERRORS(401, 403, 404))
 def cancel_job(job_id: str, _: Planner, s: SessionDep, jobs: JobsDep) -> JobRow:
     """Stop a queued or running job (a finished job is left as it is)."""
-    row = _job(s, job_id)
-    if row.status in (JobStatus.queued, JobStatus.running):
-        jobs.cancel(job_id)
-        jobs.wait_finished(job_id, timeout=10.0)
-        s.refresh(row)
-    return row
+    return jobs.stop_job(_job(s, job_id), s)

@@ -95,9 +95,4 @@ def get_whatif(job_id: str, _: Analyst, s: SessionDep) -> WhatIfOut:
 @router.delete("/{job_id}", response_model=JobOut, responses=ERRORS(401, 403, 404))
 def cancel_whatif(job_id: str, _: Analyst, s: SessionDep, jobs: JobsDep) -> JobRow:
     """Stop a queued or running what-if job (a finished one is left as it is)."""
-    row = _whatif_job(s, job_id)
-    if row.status in (JobStatus.queued, JobStatus.running):
-        jobs.cancel(job_id)
-        jobs.wait_finished(job_id, timeout=10.0)
-        s.refresh(row)
-    return row
+    return jobs.stop_job(_whatif_job(s, job_id), s)
