@@ -67,6 +67,7 @@ class JobManager:
         self.max_attempts = max_attempts
         self.requeue_on_restart = requeue_on_restart
         self._queue: deque[str] = deque()
+        self._reserved = 0  # slots taken by submissions still committing their row
         self._cond = threading.Condition()
         self._running: dict[str, _Running] = {}
         self._threads: list[threading.Thread] = []
@@ -135,30 +136,37 @@ class JobManager:
     # -- API used by the routes ------------------------------------------------------------------
     def submit(
         self, scenario_hash: str | None, owner: str, options: dict[str, object],
-        kind: str = "allocate", plan_id: str | None = None,
+        kind: str = "allocate", plan_id: str | None = None, session: Session | None = None,
     ) -> JobRow:
         """Store a queued job and put it in the queue, or raise :class:`QueueFull`. A ``sequence``
         job orders the moves of plan ``plan_id`` (its ``options`` are a SequenceOptions dict); a
-        ``whatif`` job has no scenario and its ``options`` are the RunSpec."""
+        ``whatif`` job has no scenario and its ``options`` are the RunSpec. With ``session``, the
+        job is committed in that session's transaction (with what the caller added to it).
+
+        The queue slot is reserved under the lock and the row committed outside it, so one slow
+        commit does not hold up other submissions or the dispatcher."""
         assert kind in KINDS, kind
         with self._cond:
-            if len(self._queue) >= self.queue_size:
+            if len(self._queue) + self._reserved >= self.queue_size:
                 raise QueueFull(f"{len(self._queue)} jobs waiting")
-            with self.sessions() as s:
-                row = JobRow(
-                    id=str(uuid.uuid4()),
-                    kind=kind,
-                    status=JobStatus.queued,
-                    progress=0.0,
-                    owner=owner,
-                    scenario_hash=scenario_hash,
-                    options=json.dumps(options),
-                    plan_id=plan_id,
-                    attempts=0,
-                    created_at=utcnow(),
-                )
-                s.add(row)
-                s.commit()
+            self._reserved += 1
+        try:
+            row = JobRow(
+                id=str(uuid.uuid4()), kind=kind, status=JobStatus.queued, progress=0.0,
+                owner=owner, scenario_hash=scenario_hash, options=json.dumps(options),
+                plan_id=plan_id, attempts=0, created_at=utcnow(),
+            )
+            if session is None:
+                with self.sessions() as s:
+                    s.add(row)
+                    s.commit()
+            else:
+                session.add(row)
+                session.commit()
+        finally:
+            with self._cond:
+                self._reserved -= 1
+        with self._cond:
             self._queue.append(row.id)
             self._cond.notify()
         self._changed(row.id)

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from api.audit import AuditMiddleware, AuditWriter
 from api.cache import LRU, ResponseCache
 from api.core.config import Settings
-from api.db.session import make_engine, make_sessionmaker, upgrade
+from api.db.session import Checkpointer, make_engine, make_sessionmaker, upgrade
 from api.deps import JobsDep, SessionDep
 from api.errors import validation_handler
 from api.jobs import JobManager
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     audit_writer = AuditWriter(sessions)
+    checkpointer = Checkpointer(engine)
     responses, plan_responses = ResponseCache(), ResponseCache()
     manager.on_change(responses.invalidate)
     manager.on_change(plan_responses.invalidate, plans_only=True)
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        checkpointer.start()
         audit_writer.start()
         manager.start()
         try:
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.submit_pool.shutdown(wait=True)
             app.state.submit_pool = new_submit_pool()  # threads start lazily; an app may restart
             audit_writer.stop()
+            checkpointer.stop()
             engine.dispose()
 
     app = FastAPI(

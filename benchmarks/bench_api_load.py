@@ -11,6 +11,7 @@ client is one keep-alive HTTP/1.1 connection driven by plain asyncio streams (``
 of CPU per request and then dominates the measured latency.
 
     .venv/bin/python benchmarks/bench_api_load.py [--clients 50] [--requests 3000] [--submits 20]
+        [--postgres [DSN]]
 """
 
 from __future__ import annotations
@@ -221,13 +222,34 @@ def main() -> int:
     ap.add_argument("--submits", type=int, default=20)
     ap.add_argument("--time-limit", type=float, default=90.0)
     ap.add_argument("--client", choices=["raw", "httpx"], default="raw")
+    ap.add_argument("--postgres", metavar="DSN", nargs="?", const="postgresql://postgres@127.0.0.1/test",
+                    help="run the service on this PostgreSQL (an own schema, dropped afterwards) "
+                    "instead of a throw-away SQLite file")
     a = ap.parse_args()
+    if a.postgres:
+        import psycopg
+
+        schema = f"bench_{os.getpid()}"
+        with psycopg.connect(a.postgres, autocommit=True) as c:
+            c.execute(f"CREATE SCHEMA {schema}")
+        try:
+            url = a.postgres.replace("postgresql://", "postgresql+psycopg://", 1)
+            return _serve_and_load(a, f"{url}?options=-csearch_path%3D{schema}")
+        finally:
+            with psycopg.connect(a.postgres, autocommit=True) as c:
+                c.execute(f"DROP SCHEMA {schema} CASCADE")
+    with tempfile.TemporaryDirectory(prefix="coa-bench-") as tmp:
+        return _serve_and_load(a, f"sqlite:///{tmp}/bench.db")
+
+
+def _serve_and_load(a: argparse.Namespace, database_url: str) -> int:
+    print(f"database: {database_url.split('://')[0]}")
     token, entry = new_token("bench", Role.planner)
-    with tempfile.TemporaryDirectory(prefix="coa-bench-") as tmp, socket.socket() as s:
+    with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
         s.close()
-        env = {**os.environ, "COA_API_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+        env = {**os.environ, "COA_API_DATABASE_URL": database_url,
                "COA_API_TOKENS": json.dumps([entry.model_dump(mode="json")]),
                "COA_API_QUEUE_SIZE": "100"}
         proc = subprocess.Popen(

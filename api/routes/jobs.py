@@ -16,7 +16,7 @@ from api.deps import JobsDep, Planner, SessionDep, SettingsDep
 from api.errors import ERRORS, unprocessable
 from api.jobs import JobManager, QueueFull
 from api.schemas import JobDetail, JobOut
-from api.store import save_scenario
+from api.store import add_scenario
 from api.views import parse_plan
 from optimizer.documents.io import reference_errors
 from optimizer.documents.scenario import Scenario
@@ -65,10 +65,11 @@ def _store_and_queue(
 ) -> JobRow | QueueFull | list[str]:
     if errors := reference_errors(scenario):
         return errors
-    with request.app.state.sessions() as s:
-        scenario_hash = save_scenario(s, scenario)
     try:
-        return request.app.state.jobs.submit(scenario_hash, owner, options)  # type: ignore[no-any-return]
+        with request.app.state.sessions() as s:  # the scenario and its job: one transaction
+            return request.app.state.jobs.submit(  # type: ignore[no-any-return]
+                add_scenario(s, scenario), owner, options, session=s
+            )
     except QueueFull as e:
         return e
 

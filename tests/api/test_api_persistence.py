@@ -4,14 +4,18 @@ left queued/running by a dead service are run again or failed with the reason.""
 from __future__ import annotations
 
 import json
+import threading
 import uuid
+from pathlib import Path
 
 from conftest import auth, make_settings, solved_plan, tiny_scenario, wait_job
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect
+from sqlalchemy import func, insert, inspect, select
 
-from api.db.models import JobRow, JobStatus, ScenarioRow, utcnow
-from api.db.session import make_engine, make_sessionmaker, upgrade
+from api.audit import MAX_BATCH, AuditWriter
+from api.db.models import AuditRow, JobRow, JobStatus, ScenarioRow, utcnow
+from api.db.session import Checkpointer, make_engine, make_sessionmaker, upgrade
+from api.jobs import JobManager, QueueFull
 from api.main import create_app
 from optimizer.documents.scenario import Scenario
 from optimizer.model.solve import scenario_hash
@@ -76,3 +80,76 @@ def test_without_requeue_queued_jobs_fail_with_the_reason(db_url: str) -> None:
     with TestClient(create_app(make_settings(db_url, requeue_on_restart=False))) as c:
         body = c.get(f"/v1/jobs/{queued}", headers=auth("planner")).json()
     assert body["status"] == "failed" and "service restarted while queued" in body["error"]
+
+
+def test_audit_batches_larger_than_one_insert_keep_every_row(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine)
+    writer = AuditWriter(make_sessionmaker(engine))
+    rows = [{"at": utcnow(), "who": f"u{i}", "role": "planner", "method": "GET",
+             "path": f"/v1/jobs/{i}", "input_hash": f"{i:064x}", "status_code": 200}
+            for i in range(3 * MAX_BATCH + 7)]
+    writer.start()
+    for r in rows:
+        writer.put(r)
+    writer.stop()
+    with make_sessionmaker(engine)() as s:
+        stored = s.scalars(select(AuditRow.path).order_by(AuditRow.id)).all()
+    engine.dispose()
+    assert stored == [r["path"] for r in rows]
+
+
+def test_a_scenario_is_stored_once_and_each_submission_is_a_job(db_url: str) -> None:
+    scenario = tiny_scenario()
+    with TestClient(create_app(make_settings(db_url))) as c:
+        ids = [c.post("/v1/jobs", json=scenario, headers=auth("planner")).json()["id"]
+               for _ in range(2)]
+        jobs = [wait_job(c, i) for i in ids]
+        with c.app.state.sessions() as s:  # type: ignore[attr-defined]
+            n_scenarios = s.scalar(select(func.count()).select_from(ScenarioRow))
+    assert len(set(ids)) == 2 and n_scenarios == 1
+    assert jobs[0]["scenario_hash"] == jobs[1]["scenario_hash"]
+
+
+def test_concurrent_submissions_never_overfill_the_queue(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine)
+    manager = JobManager(make_sessionmaker(engine), queue_size=3)  # not started: nothing runs
+    outcomes: list[str] = []
+
+    def submit(i: int) -> None:
+        try:
+            manager.submit(None, f"u{i}", {}, kind="whatif")
+            outcomes.append("queued")
+        except QueueFull:
+            outcomes.append("full")
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with make_sessionmaker(engine)() as s:
+        stored = s.scalar(select(func.count()).select_from(JobRow))
+    engine.dispose()
+    assert outcomes.count("queued") == 3 == manager.queued() == stored
+    assert outcomes.count("full") == 9
+
+
+def test_sqlite_wal_is_checkpointed_by_the_service_not_by_a_request(tmp_path: Path) -> None:
+    """Every connection has automatic checkpoints off; the Checkpointer copies the log back."""
+    db = tmp_path / "wal.db"
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    rows = [{"at": utcnow(), "who": "u", "role": None, "method": "GET", "path": "x" * 500,
+             "input_hash": f"{i:064x}", "status_code": 200} for i in range(12_000)]
+    with engine.begin() as conn:  # ~6 MB: past the 1,000 pages where SQLite would checkpoint
+        for i in range(0, len(rows), MAX_BATCH):
+            conn.execute(insert(AuditRow).values(rows[i : i + MAX_BATCH]))
+    before = db.stat().st_size
+    assert Path(f"{db}-wal").stat().st_size > 4_000_000 and before < 1_000_000
+    Checkpointer(engine).checkpoint()
+    assert db.stat().st_size > 4_000_000
+    engine.dispose()
