@@ -1,11 +1,12 @@
 """Benchmark of the what-if runs (figures printed, not a timed test).
 
 Targets (issue): one 26-week run at national scale <= 60 s on a 2-core machine; a sweep's time on 1
-and 2 Dask workers and the speed-up. Printed: the start week's generation (once per process, cached),
-the run's total and per-week seconds split into the weekly allocation (build + solve) and the
-simulation's own bookkeeping, then the sweep on 1 and 2 workers.
+and 2 Dask workers and the speed-up. Printed: the start week's generation (once per process, cached);
+one planner's weekly allocation of the start week, the baseline measured in the same run; per inflow
+the run's total (and as a multiple of that baseline) and per-week seconds, split into the weekly
+allocation (build + solve) and the simulation's own bookkeeping; then the sweep on 1 and 2 workers.
 
-    python benchmarks/bench_whatif.py [--scale 1.0] [--weeks 26] [--inflow steady]
+    python benchmarks/bench_whatif.py [--scale 1.0] [--weeks 26] [--inflow steady 2015-peak]
                                       [--sweep-scale 0.25] [--sweep-weeks 8] [--skip-run]
 """
 
@@ -18,6 +19,7 @@ import time
 from rich.console import Console
 from rich.table import Table
 
+from optimizer.model.solve import SolveOptions, allocate
 from optimizer.whatif.documents import RunSpec, Site, Start, Variant
 from optimizer.whatif.simulate import run_one, start_scenario
 from optimizer.whatif.sweep import run_sweep
@@ -33,7 +35,16 @@ GVL_WEST = Site(
 )
 
 
-def bench_run(con: Console, scale: float, weeks: int, inflow: str) -> None:
+def baseline_week(scale: float) -> float:
+    """Seconds of one weekly allocation of the start week as a planner runs it (the scenario's own
+    policy, one thread): the unit the horizon run is compared with, measured in the same process."""
+    start = start_scenario(Start(seed=1, scale=scale))
+    t0 = time.perf_counter()
+    allocate(start, SolveOptions(threads=1))
+    return time.perf_counter() - t0
+
+
+def bench_run(con: Console, scale: float, weeks: int, inflow: str, baseline: float) -> None:
     spec = RunSpec(horizon_weeks=weeks, start=Start(seed=1, scale=scale), inflows=[inflow])
     t0 = time.perf_counter()
     start = start_scenario(spec.start)
@@ -54,6 +65,8 @@ def bench_run(con: Console, scale: float, weeks: int, inflow: str) -> None:
         ("  simulation bookkeeping (s)", f"{res.bookkeeping_seconds:.1f}"),
         ("slowest week's solve (s)", f"{w['solve_seconds'].max():.1f}"),
         ("target <= 60 s", "met" if total <= 60 else "NOT met"),
+        ("baseline: one planner's weekly allocation of the start week (s)", f"{baseline:.1f}"),
+        ("run / baseline (weekly allocations' worth)", f"{total / baseline:.1f}"),
         ("arrivals (persons)", f"{w['arrivals_persons'].sum():,}"),
         (
             "emergency (person-weeks) / peak",
@@ -100,7 +113,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--weeks", type=int, default=26)
-    ap.add_argument("--inflow", default="steady")
+    ap.add_argument("--inflow", nargs="+", default=["steady", "2015-peak"],
+                    help="one timed run per inflow profile")
     ap.add_argument("--sweep-scale", type=float, default=0.25)
     ap.add_argument("--sweep-weeks", type=int, default=8)
     ap.add_argument("--skip-run", action="store_true")
@@ -109,7 +123,9 @@ def main() -> None:
     con = Console()
     con.print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f} (shared machine)")
     if not args.skip_run:
-        bench_run(con, args.scale, args.weeks, args.inflow)
+        baseline = baseline_week(args.scale)
+        for inflow in args.inflow:
+            bench_run(con, args.scale, args.weeks, inflow, baseline)
     if not args.skip_sweep:
         bench_sweep(con, args.sweep_scale, args.sweep_weeks)
 

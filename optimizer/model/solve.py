@@ -269,18 +269,22 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
             solver_options=_highs_options(opts, False),
             **common,
         )
+    loaded = False  # are the values of ``res`` in the model?
     if not opts.relax and res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible):
         res.solution_loader.load_vars()
+        loaded = True
         hard = sum(pyo.value(getattr(m, f"cost_{f}")) for f in HARD_COST_FAMILIES)
         left = opts.time_limit_s - (time.perf_counter() - t0)
         if opts.lexicographic and hard > 0.5 and left > 1.0:
             polished = _polish_soft(solver, m, inst, opts, hard, left, common)
             if polished is not None:
                 res = polished
+                loaded = False
                 full_model = False  # the phase-two bound is not a bound of the full objective
     secs = time.perf_counter() - t0
     if res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible):
-        res.solution_loader.load_vars()
+        if not loaded:
+            res.solution_loader.load_vars()
         if not opts.relax:
             _tighten_slacks(m, inst)
     else:  # no incumbent within the time limit: nothing is placed
@@ -291,10 +295,10 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
     lv = _values(m.v_link, integer)
     place = np.array([pv[a] for a in range(inst.n_arcs)], dtype=float)
     link = np.array([lv[k] for k in range(inst.n_links)], dtype=float)
-    # the cost of the plan as it is (integers exact, slacks at their least value)
-    objective = (
-        float(pyo.value(m.objective)) if res.incumbent_objective is not None else float("nan")
-    )
+    # the cost of the plan as it is (integers exact, slacks at their least value); the objective
+    # is the sum of the families, so it is not evaluated a second time
+    costs = cost_breakdown(m)
+    objective = float(sum(costs.values())) if res.incumbent_objective is not None else float("nan")
     bound = float(res.objective_bound) if res.objective_bound is not None else objective
     if lp_bound is not None:
         # a restricted MIP's own bound is not global: then the LP bound of the full model is
@@ -320,7 +324,7 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
         bound=bound,
         status=status,
         solve_seconds=secs,
-        costs=cost_breakdown(m),
+        costs=costs,
         lp_seconds=lp_seconds,
         quota_excess={
             int(g): float(v) for g, v in _values(m.v_quota_excess, False).items() if v > 1e-6

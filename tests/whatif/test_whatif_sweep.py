@@ -40,3 +40,19 @@ def test_progress_callback_sees_every_task() -> None:
     res = run_sweep(spec, workers=0, progress=lambda d, t: seen.append((d, t)))
     assert seen == [(1, 2), (2, 2)]
     assert set(res.weekly["variant"]) == {"none", "gvl"}
+
+
+def test_sweep_on_an_existing_cluster_by_its_scheduler_address() -> None:
+    """The cluster path: a scheduler started elsewhere (here a LocalCluster of its own), reached by
+    address only, gives the same table as the in-process run."""
+    from dask.distributed import LocalCluster
+
+    spec = SPEC.model_copy(update={"horizon_weeks": 2, "seeds": [1]})
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        remote = run_sweep(spec, scheduler_address=cluster.scheduler_address, progress=False)
+    assert remote.workers == 2
+    local = run_sweep(spec, workers=0, progress=False)
+    pd.testing.assert_frame_equal(
+        remote.weekly.drop(columns=["solve_seconds"]), local.weekly.drop(columns=["solve_seconds"])
+    )
