@@ -1,4 +1,4 @@
-"""Solve the weekly allocation with HiGHS (through Pyomo) and turn the counts back into a plan.
+"""Solve the weekly allocation with HiGHS (the Pyomo model compiled to matrices) and turn the counts back into a plan.
 
 Solving never raises on infeasibility: hard rules are elastic (priced at a penalty), so HiGHS always
 finds a plan, and any hard slack above zero becomes ``status = infeasible`` with a diagnosis naming
@@ -14,8 +14,6 @@ from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.results import SolutionStatus
-from pyomo.contrib.solver.solvers.highs import Highs
 
 from optimizer.documents.plan import (
     Change,
@@ -30,6 +28,7 @@ from optimizer.documents.plan import (
 from optimizer.documents.scenario import Scenario
 from optimizer.kpis import compute_kpis
 from optimizer.model.build import COST_FAMILIES, cost_breakdown, create_model
+from optimizer.model.compiled import CompiledModel, RunResult
 from optimizer.model.families.suitability import Profile, group_of, unsuitable_reason
 from optimizer.model.instance import Instance, build_instance
 from optimizer.model.linear import total
@@ -79,53 +78,18 @@ def _values(var: pyo.Var, integer: bool) -> dict[int, float]:
     return out
 
 
-def _highs_options(opts: SolveOptions, relax: bool) -> dict[str, object]:
-    return {
-        "random_seed": opts.seed,
-        "solve_relaxation": relax,
-        "mip_feasibility_tolerance": 1e-7,
-    }
-
-
-def _class_bound(inst: Instance, m: pyo.ConcreteModel, v: pyo.Var) -> int:
-    """Upper bound of a placement or link variable: the households in its class."""
-    j = v.index()
-    if v.parent_component() is m.v_place:
-        return inst.classes[int(inst.arc_class[j])].n
-    return inst.classes[int(inst.link_class[j])].n
-
-
-def _set_start_from_values(solver: Highs, m: pyo.ConcreteModel) -> None:
-    """Hand the values loaded in the model to HiGHS as a MIP start."""
-    colmap = solver._pyomo_var_to_solver_var_map  # noqa: SLF001 (pinned pyomo version)
-    idx, val = [], []
-    for v in m.component_data_objects(pyo.Var, descend_into=True):
-        j = colmap.get(id(v))
-        if j is not None and v.value is not None:
-            idx.append(j)
-            val.append(float(v.value))
-    solver._solver_model.setSolution(  # noqa: SLF001
-        len(idx), np.array(idx, dtype=np.int32), np.array(val, dtype=np.float64)
-    )
-
-
 HARD_COST_FAMILIES = ("capacity", "closing", "quota_cap")
 
 
 def _polish_soft(
-    solver: Highs,
-    m: pyo.ConcreteModel,
-    inst: Instance,
-    opts: SolveOptions,
-    hard: float,
-    time_left: float,
-    common: dict[str, Any],
-) -> object | None:
+    m: pyo.ConcreteModel, opts: SolveOptions, hard: float, time_left: float
+) -> tuple[RunResult, CompiledModel] | None:
     """Second, lexicographic phase for a week where hard rules cannot all hold.
 
     The hard penalties then dominate the objective and a relative gap leaves the soft costs loose
     (0.5% of EUR 3 mln is EUR 15,000 of needless moves). Keep the hard violations at what phase
-    one found and minimise the soft costs alone, starting from phase one's plan.
+    one found and minimise the soft costs alone, starting from phase one's plan (loaded in ``m``).
+    The model is compiled again with the extra row and objective; restricted arcs are open again.
     """
     hard_expr: Any = total([getattr(m, f"cost_{f}") for f in HARD_COST_FAMILIES])
     m.lexicographic_hard = pyo.Constraint(expr=hard_expr <= hard + 1e-3)
@@ -133,23 +97,14 @@ def _polish_soft(
     m.objective_soft = pyo.Objective(
         expr=total([getattr(m, f"cost_{f}") for f in COST_FAMILIES if f not in HARD_COST_FAMILIES])
     )
-    for v in m.v_place.values():  # the restricted arcs open again
-        v.setub(_class_bound(inst, m, v))
-    for v in m.v_link.values():
-        v.setub(_class_bound(inst, m, v))
-    _set_start_from_values(solver, m)
-    res = solver.solve(
-        m,
-        time_limit=time_left,
-        rel_gap=opts.mip_rel_gap,
-        solver_options=_highs_options(opts, False),
-        **common,
-    )
-    m.objective_soft.deactivate()
-    m.objective.activate()
-    if res.solution_status not in (SolutionStatus.optimal, SolutionStatus.feasible):
-        return None
-    return res
+    try:
+        cm = CompiledModel(m, opts.threads, opts.seed)
+        cm.start_from_model()
+        res = cm.run(time_left, rel_gap=opts.mip_rel_gap)
+    finally:
+        m.objective_soft.deactivate()
+        m.objective.activate()
+    return (res, cm) if res.has_solution else None
 
 
 def _tighten_slacks(m: pyo.ConcreteModel, inst: Instance) -> None:
@@ -189,102 +144,73 @@ def _tighten_slacks(m: pyo.ConcreteModel, inst: Instance) -> None:
         m.v_quota_excess[g].set_value(max(0.0, linked[g] - float(inst.remaining[g])))
 
 
-def _restrict(m: pyo.ConcreteModel, inst: Instance, rc: object, tau: float) -> list[pyo.Var]:
+def _restrict(
+    cm: CompiledModel, cols: np.ndarray, x: np.ndarray, rc: np.ndarray, tau: float
+) -> np.ndarray:
     """Fix to zero every arc that the LP leaves empty and whose reduced cost exceeds ``tau``.
 
     Reduced-cost reasoning: an arc with reduced cost above (incumbent - LP bound) cannot be used
     by any better plan, so with the tight LP of this model the restricted MIP loses (almost)
-    nothing; the gap reported is always against the LP bound of the full model.
+    nothing; the gap reported is always against the LP bound of the full model. Returns the
+    columns fixed (their bounds in HiGHS only; the Pyomo model is left as built).
     """
-    fixed: list[pyo.Var] = []
-    for var, n in ((m.v_place, inst.n_arcs), (m.v_link, inst.n_links)):
-        for j in range(n):
-            v = var[j]
-            if (v.value or 0.0) <= 1e-6 and rc[v] > tau:  # type: ignore[index]
-                v.setub(0)
-                fixed.append(v)
+    c = cols[cols >= 0]
+    fixed = c[(x[c] <= 1e-6) & (rc[c] > tau)]
+    cm.set_upper(fixed, np.zeros(len(fixed)))
     return fixed
 
 
 def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Solved:
     """LP relaxation (the global bound), a MIP restricted by reduced costs, and, if the gap to the
     LP bound is still above the target, the full MIP from that incumbent."""
-    solver = Highs()
-    common: dict[str, Any] = {
-        "threads": opts.threads,
-        "load_solutions": False,
-        "raise_exception_on_nonoptimal_result": False,
-    }
     t0 = time.perf_counter()
-    res = solver.solve(
-        m, time_limit=opts.time_limit_s, solver_options=_highs_options(opts, True), **common
-    )
+    cm = CompiledModel(m, opts.threads, opts.seed)
+    res = cm.run(opts.time_limit_s, relax=True)
     lp_seconds = time.perf_counter() - t0
-    lp_ok = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
-    lp_bound = (
-        float(res.incumbent_objective) if lp_ok and res.incumbent_objective is not None else None
-    )
+    lp_ok = res.has_solution
+    lp_bound = res.objective if lp_ok else None
     full_model = True  # is the last solve over the full model (so its bound is global)?
+    left = opts.time_limit_s - lp_seconds
     if not opts.relax and lp_ok:
-        rc = res.solution_loader.get_reduced_costs()
-        res.solution_loader.load_vars()
-        fixed = _restrict(m, inst, rc, opts.reduced_cost_window_eur)
-        full_model = not fixed
+        arcs = cm.cols([m.v_place[a] for a in range(inst.n_arcs)]
+                       + [m.v_link[k] for k in range(inst.n_links)])
+        fixed = _restrict(cm, arcs, cm.values(), cm.reduced_costs(),
+                          opts.reduced_cost_window_eur)
+        full_model = not len(fixed)
         left = opts.time_limit_s - (time.perf_counter() - t0)
-        res = solver.solve(
-            m,
-            time_limit=max(1.0, left),
-            rel_gap=opts.mip_rel_gap * 0.8,
-            solver_options=_highs_options(opts, False),
-            **common,
-        )
-        got = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+        res = cm.run(max(1.0, left), rel_gap=opts.mip_rel_gap * 0.8)
         gap = (
-            (float(res.incumbent_objective) - lp_bound) / max(1.0, abs(res.incumbent_objective))
-            if got and lp_bound is not None
+            (res.objective - lp_bound) / max(1.0, abs(res.objective))
+            if res.objective is not None and lp_bound is not None
             else 1.0
         )
         left = opts.time_limit_s - (time.perf_counter() - t0)
         if gap > opts.mip_rel_gap and left > 1.0:
             # widen to the full model, starting from the restricted incumbent
-            if got:
-                res.solution_loader.load_vars()
-            for v in fixed:
-                v.setub(_class_bound(inst, m, v))
-            if got:
-                _set_start_from_values(solver, m)
+            start = cm.values() if res.has_solution else None
+            cm.restore_upper(fixed)
+            if start is not None:
+                cm.set_start(start)
             full_model = True
-            res = solver.solve(
-                m,
-                time_limit=left,
-                rel_gap=opts.mip_rel_gap,
-                solver_options=_highs_options(opts, False),
-                **common,
-            )
+            res = cm.run(left, rel_gap=opts.mip_rel_gap)
     elif not opts.relax:
-        res = solver.solve(
-            m,
-            time_limit=opts.time_limit_s,
-            rel_gap=opts.mip_rel_gap,
-            solver_options=_highs_options(opts, False),
-            **common,
-        )
-    loaded = False  # are the values of ``res`` in the model?
-    if not opts.relax and res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible):
-        res.solution_loader.load_vars()
+        res = cm.run(opts.time_limit_s, rel_gap=opts.mip_rel_gap)
+    loaded = False  # are the values of ``res`` in the Pyomo variables?
+    if not opts.relax and res.has_solution:
+        cm.load()
         loaded = True
         hard = sum(pyo.value(getattr(m, f"cost_{f}")) for f in HARD_COST_FAMILIES)
         left = opts.time_limit_s - (time.perf_counter() - t0)
         if opts.lexicographic and hard > 0.5 and left > 1.0:
-            polished = _polish_soft(solver, m, inst, opts, hard, left, common)
+            polished = _polish_soft(m, opts, hard, left)
             if polished is not None:
-                res = polished
+                res, cm = polished
                 loaded = False
                 full_model = False  # the phase-two bound is not a bound of the full objective
     secs = time.perf_counter() - t0
-    if res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible):
+    if res.has_solution:
         if not loaded:
-            res.solution_loader.load_vars()
+            cm.load()
         if not opts.relax:
             _tighten_slacks(m, inst)
     else:  # no incumbent within the time limit: nothing is placed
@@ -298,12 +224,12 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
     # the cost of the plan as it is (integers exact, slacks at their least value); the objective
     # is the sum of the families, so it is not evaluated a second time
     costs = cost_breakdown(m)
-    objective = float(sum(costs.values())) if res.incumbent_objective is not None else float("nan")
-    bound = float(res.objective_bound) if res.objective_bound is not None else objective
+    objective = float(sum(costs.values())) if res.objective is not None else float("nan")
+    bound = float(res.bound) if res.bound is not None else objective
     if lp_bound is not None:
         # a restricted MIP's own bound is not global: then the LP bound of the full model is
         bound = max(bound, lp_bound) if full_model and not opts.relax else lp_bound
-    has = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+    has = res.has_solution
     gap = abs(objective - bound) / max(1.0, abs(objective)) if has else 1.0
     status = (
         "no_solution" if not has else ("optimal" if gap <= opts.mip_rel_gap + 1e-9 else "feasible")

@@ -22,13 +22,15 @@ def test_small_reference_week_golden(small: tuple[Plan, Plan]) -> None:
     # 2026-11-22: initial model (class aggregation, LP + reduced-cost restricted MIP)
     # 2026-11-22: 1,733,061.75 -> 1,737,320.43: highspy 1.15 -> 1.12 (the HiGHS ortools bundles)
     #             stops at another plan inside the 0.5% gap; the LP bound is unchanged
-    assert plan.objective == pytest.approx(1_737_320.43, abs=1.0)
+    # 2026-11-22: 1,737,320.43 -> 1,735,959.31: the model reaches HiGHS as compiled matrices
+    #             (another column order), which stops at a cheaper plan inside the gap; same bound
+    assert plan.objective == pytest.approx(1_735_959.31, abs=1.0)
     assert plan.bound == pytest.approx(1_732_746.17, abs=1.0)
     assert plan.model.classes == 124
     assert plan.model.variables == 2515
     assert plan.model.constraints == 843
     assert len(plan.placements) == 343
-    assert len(plan.links) == 96  # 100 -> 96 with highspy 1.12 (another plan inside the gap)
+    assert len(plan.links) == 100  # 100 -> 96 with highspy 1.12, back to 100 compiled (same gap)
     # scale 0.1 keeps Ter Apel and Budel whole but only a tenth of the other beds: a shortage
     assert plan.kpis.beds_short == 58
 
