@@ -123,53 +123,34 @@ def _cpu_s(pid: int) -> float:
         return float("nan")
 
 
+class HttpxConn:
+    """The same ``request`` on one shared httpx.AsyncClient pool."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> int:
+        headers = {"Content-Type": "application/json"} if body else None
+        r = await self.client.request(method, path, content=body or None, headers=headers)
+        return r.status_code
+
+
 async def _run(base: str, token: str, clients: int, requests: int, submits: int,
                limit_s: float, client: str = "raw", server_pid: int = 0) -> int:
     if client == "raw":
-        return await _run_raw(base, token, clients, requests, submits, limit_s, server_pid)
-    headers = {"Authorization": f"Bearer {token}"}
-    paths = ["/v1/jobs", "/v1/plans/latest"]
-    read_lat: list[float] = []
-    codes: dict[int, int] = {}
-    sub_lat: list[float] = []
-    sub_codes: dict[int, int] = {}
-    left = requests
-    deadline = time.monotonic() + limit_s
+        host, port = base.removeprefix("http://").split(":")
+        return await _load(lambda: RawConn(host, int(port), token), clients, requests, submits,
+                           limit_s, server_pid, "raw keep-alive connections")
     limits = httpx.Limits(max_connections=clients + 5, max_keepalive_connections=clients + 5)
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30, limits=limits) as c:
-
-        async def reader(i: int) -> None:
-            nonlocal left
-            k = i
-            while left > 0 and time.monotonic() < deadline:
-                left -= 1
-                t0 = time.perf_counter()
-                r = await c.get(paths[k % len(paths)])
-                read_lat.append(time.perf_counter() - t0)
-                codes[r.status_code] = codes.get(r.status_code, 0) + 1
-                k += 1
-
-        async def submitter() -> None:
-            await asyncio.sleep(0.5)
-            for i in range(submits):
-                if time.monotonic() > deadline:
-                    break
-                t0 = time.perf_counter()
-                r = await c.post("/v1/jobs", json=_tiny_scenario(i))
-                sub_lat.append(time.perf_counter() - t0)
-                sub_codes[r.status_code] = sub_codes.get(r.status_code, 0) + 1
-                await asyncio.sleep(0.25)
-
-        t0 = time.perf_counter()
-        await asyncio.gather(submitter(), *(reader(i) for i in range(clients)))
-        wall = time.perf_counter() - t0
-    print(f"{clients} concurrent readers, {len(read_lat)} reads in {wall:.1f} s; codes {codes}")
-    return _report(read_lat, sub_lat, codes, sub_codes, wall)
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"},
+                                 timeout=30, limits=limits) as c:
+        return await _load(lambda: HttpxConn(c), clients, requests, submits, limit_s,
+                           server_pid, "one httpx pool")
 
 
-async def _run_raw(base: str, token: str, clients: int, requests: int, submits: int,
-                   limit_s: float, server_pid: int) -> int:
-    host, port = base.removeprefix("http://").split(":")
+async def _load(connect: Any, clients: int, requests: int, submits: int, limit_s: float,
+                server_pid: int, how: str) -> int:
+    """``clients`` readers and one submitter, each on a connection from ``connect()``."""
     paths = ["/v1/jobs", "/v1/plans/latest"]
     read_lat: list[float] = []
     codes: dict[int, int] = {}
@@ -180,7 +161,7 @@ async def _run_raw(base: str, token: str, clients: int, requests: int, submits: 
 
     async def reader(i: int) -> None:
         nonlocal left
-        conn, k = RawConn(host, int(port), token), i
+        conn, k = connect(), i
         while left > 0 and time.monotonic() < deadline:
             left -= 1
             t0 = time.perf_counter()
@@ -190,7 +171,7 @@ async def _run_raw(base: str, token: str, clients: int, requests: int, submits: 
             k += 1
 
     async def submitter() -> None:
-        conn = RawConn(host, int(port), token)
+        conn = connect()
         await asyncio.sleep(0.5)
         for i in range(submits):
             if time.monotonic() > deadline:
@@ -208,8 +189,8 @@ async def _run_raw(base: str, token: str, clients: int, requests: int, submits: 
     wall = time.perf_counter() - t0
     cpu = _cpu_s(server_pid) - cpu0
     n = len(read_lat) + len(sub_lat)
-    print(f"{clients} concurrent readers (raw keep-alive connections), {len(read_lat)} reads in "
-          f"{wall:.1f} s; codes {codes}")
+    print(f"{clients} concurrent readers ({how}), {len(read_lat)} reads in {wall:.1f} s; "
+          f"codes {codes}")
     print(f"service CPU {cpu:.1f} s for {n} requests = {cpu / max(n, 1) * 1000:.2f} ms/request "
           f"(solves run in child processes, not counted); load average {os.getloadavg()}")
     return _report(read_lat, sub_lat, codes, sub_codes, wall)
