@@ -17,6 +17,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -156,17 +157,15 @@ class JobManager:
                 owner=owner, scenario_hash=scenario_hash, options=json.dumps(options),
                 plan_id=plan_id, attempts=0, created_at=utcnow(),
             )
-            if session is None:
-                with self.sessions() as s:
-                    s.add(row)
-                    s.commit()
-            else:
-                session.add(row)
-                session.commit()
-        finally:
+            with self.sessions() if session is None else nullcontext(session) as s:
+                s.add(row)
+                s.commit()
+        except BaseException:
             with self._cond:
                 self._reserved -= 1
+            raise
         with self._cond:
+            self._reserved -= 1
             self._queue.append(row.id)
             self._cond.notify()
         self._changed(row.id)

@@ -24,7 +24,7 @@ INF = highspy.kHighsInf
 
 
 @dataclass(frozen=True)
-class RunResult:
+class HighsRun:
     """One HiGHS run: ``status`` is optimal, feasible (an incumbent, gap not closed) or
     no_solution; ``bound`` is the dual bound of a MIP or the LP optimum."""
 
@@ -107,7 +107,7 @@ class CompiledModel:
         """Column of each variable (-1 for one that appears nowhere in the model)."""
         return np.array([self.col_of.get(id(v), -1) for v in variables], dtype=np.int64)
 
-    def run(self, time_limit: float, rel_gap: float | None = None, relax: bool = False) -> RunResult:
+    def run(self, time_limit: float, rel_gap: float | None = None, relax: bool = False) -> HighsRun:
         h = self.h
         h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
         h.setOptionValue("solve_relaxation", bool(relax))
@@ -128,7 +128,7 @@ class CompiledModel:
             bound = objective if name == "optimal" else None
         else:
             bound = float(info.mip_dual_bound)
-        return RunResult(name, objective, bound)
+        return HighsRun(name, objective, bound)
 
     def values(self) -> np.ndarray:
         return np.asarray(self.h.getSolution().col_value, dtype=float)

@@ -28,7 +28,7 @@ from optimizer.documents.plan import (
 from optimizer.documents.scenario import Scenario
 from optimizer.kpis import compute_kpis
 from optimizer.model.build import COST_FAMILIES, cost_breakdown, create_model
-from optimizer.model.compiled import CompiledModel, RunResult
+from optimizer.model.compiled import CompiledModel, HighsRun
 from optimizer.model.families.suitability import Profile, group_of, unsuitable_reason
 from optimizer.model.instance import Instance, build_instance
 from optimizer.model.linear import total
@@ -83,7 +83,7 @@ HARD_COST_FAMILIES = ("capacity", "closing", "quota_cap")
 
 def _polish_soft(
     m: pyo.ConcreteModel, opts: SolveOptions, hard: float, time_left: float
-) -> tuple[RunResult, CompiledModel] | None:
+) -> tuple[HighsRun, CompiledModel] | None:
     """Second, lexicographic phase for a week where hard rules cannot all hold.
 
     The hard penalties then dominate the objective and a relative gap leaves the soft costs loose
