@@ -7,6 +7,7 @@ sees a valid :class:`Scenario`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter, defaultdict
 from enum import StrEnum
@@ -115,6 +116,42 @@ class Policy(_Doc):
         description="Residents of locations above the band may move to this many nearest suitable "
         "locations (0 = no rebalancing moves).",
     )
+    unlinked_eur_per_person_week: Annotated[float, Field(ge=0)] = Field(
+        476.0,
+        description="A status holder awaiting a link and not linked this week waits one more week "
+        "in reception: EUR 68 a day x 7 per person. The pace rule then only decides where.",
+    )
+    link_target_days: Annotated[int, Field(ge=0, le=365)] = Field(
+        14,
+        description="COA's norm: a status holder is linked within this many days of the permit.",
+    )
+    late_link_eur_per_person_week: Annotated[float, Field(ge=0)] = Field(
+        476.0,
+        description="Extra price per person-week for a status holder left unlinked past the link "
+        "target (permit_date more than link_target_days before the week).",
+    )
+    wait_priority_eur_per_person_week_waited: Annotated[float, Field(ge=0)] = Field(
+        20.0,
+        description="Extra price per person for every whole week already waited since the permit, "
+        "so that where quota is short the longest waiting are linked first.",
+    )
+    registration_wait_eur_per_person: Annotated[float, Field(ge=0)] = Field(
+        2_000.0,
+        description="An arrival that waits in a free bed of its own col/gvl although its track "
+        "belongs elsewhere: above every suitable placement, far below unplaced.",
+    )
+    band_kinds: list[LocationKind] = Field(
+        default_factory=lambda: [
+            k for k in LocationKind if k not in (LocationKind.col, LocationKind.gvl)
+        ],
+        description="Location kinds the occupancy band applies to (default: all but col and gvl, "
+        "whose free beds are the buffer for arrivals).",
+    )
+    rebalance_school_children: bool = Field(
+        False,
+        description="Allow rebalancing moves of households with school-age children (closures "
+        "move them regardless).",
+    )
 
     @model_validator(mode="after")
     def _band_ordered(self) -> Self:
@@ -149,6 +186,11 @@ class Municipality(_Doc):
     quota: Annotated[int, Field(ge=0, description="This half-year's taakstelling, persons.")]
     housed: Annotated[int, Field(ge=0, description="Housed so far this half-year, persons.")] = 0
     linked: Annotated[int, Field(ge=0, description="Linked, not yet housed, persons.")] = 0
+    max_links_per_week: Annotated[int | None, Field(ge=0)] = Field(
+        None,
+        description="The municipality's own stated intake: at most this many persons linked this "
+        "week (blank: no limit beyond the quota).",
+    )
 
     @property
     def remaining(self) -> int:
@@ -169,6 +211,11 @@ class Household(_Doc):
     linked_gm_code: Annotated[str | None, Field(pattern=GM_CODE)] = Field(
         None, description="Status holders already linked keep their link and are not linked again."
     )
+    permit_date: dt.date | None = Field(
+        None,
+        description="Status holders only: the day the permit was granted (ISO date). The longest "
+        "waiting are linked first; past the link target a wait costs more.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -180,6 +227,8 @@ class Household(_Doc):
             raise ValueError(f"an amv household is one unaccompanied minor, got size {self.size}")
         if self.linked_gm_code is not None and self.status is not Status.status_holder:
             raise ValueError("linked_gm_code is only for status holders")
+        if self.permit_date is not None and self.status is not Status.status_holder:
+            raise ValueError("permit_date is only for status holders")
         return self
 
     @property
@@ -217,8 +266,13 @@ class Scenario(_Doc):
     @field_validator("week")
     @classmethod
     def _iso_week(cls, v: str) -> str:
-        if not ISO_WEEK.match(v):
+        m = ISO_WEEK.match(v)
+        if not m:
             raise ValueError("week must be an ISO week like '2026-W48'")
+        try:
+            dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        except ValueError:
+            raise ValueError(f"{v} does not exist: {m.group(1)} has no week {m.group(2)}") from None
         return v
 
     @model_validator(mode="after")
@@ -231,6 +285,19 @@ class Scenario(_Doc):
 
     def location_index(self) -> dict[str, Location]:
         return {loc.id: loc for loc in self.locations}
+
+    @property
+    def week_start(self) -> dt.date:
+        """Monday of the planning week (waits are counted up to this day)."""
+        year, week = self.week.split("-W")
+        return dt.date.fromisocalendar(int(year), int(week), 1)
+
+
+def wait_days(h: Household, week_start: dt.date) -> int:
+    """Days a status holder has waited for a link since the permit, at the start of the week."""
+    if h.permit_date is None:
+        return 0
+    return max(0, (week_start - h.permit_date).days)
 
 
 def consistency_errors(s: Scenario) -> list[str]:
@@ -246,6 +313,7 @@ def consistency_errors(s: Scenario) -> list[str]:
             errors.append(f"{name}: duplicate id(s) {dupes[:5]}")
     locs = {loc.id: loc for loc in s.locations}
     gms = {m.gm_code for m in s.municipalities}
+    week_end = s.week_start + dt.timedelta(days=6)
     listed: dict[str, int] = defaultdict(int)
     for i, h in enumerate(s.households):
         loc = locs.get(h.location)
@@ -261,6 +329,11 @@ def consistency_errors(s: Scenario) -> list[str]:
         if h.linked_gm_code is not None and h.linked_gm_code not in gms:
             errors.append(
                 f"households[{i}].linked_gm_code: unknown municipality {h.linked_gm_code!r}"
+            )
+        if h.permit_date is not None and h.permit_date > week_end:
+            errors.append(
+                f"households[{i}].permit_date: {h.permit_date.isoformat()} is after the planning "
+                f"week {s.week} (ends {week_end.isoformat()})"
             )
     for i, loc in enumerate(s.locations):
         n = listed.get(loc.id, 0)
