@@ -13,7 +13,7 @@ import numpy as np
 
 from optimizer.documents.plan import Link, Placement, Unplaced
 from optimizer.documents.scenario import Scenario, Status
-from optimizer.model.families.suitability import Profile, group_of, unsuitable_reason
+from optimizer.model.families.suitability import profile_of, unsuitable_reason
 from optimizer.model.instance import Instance
 
 
@@ -34,7 +34,8 @@ def greedy_plan(inst: Instance) -> tuple[list[Placement], list[Link], list[Unpla
         load[inst.loc_index[h.location]] -= h.size
     for h in movers:
         o = inst.loc_index[h.location]
-        prof = Profile(group_of(h.status, h.track, h.amv), h.size > 1, h.school_age_children > 0)
+        prof = profile_of(h)
+        moving = h.status is not Status.arrival
         if (
             h.status is Status.arrival
             and unsuitable_reason(prof, locs[o]) is None
@@ -45,7 +46,11 @@ def greedy_plan(inst: Instance) -> tuple[list[Placement], list[Link], list[Unpla
         order = np.argsort(inst.dist_loc_loc[o], kind="stable")
         for d in order:
             d = int(d)
-            if d == o or load[d] + h.size > cap[d] or unsuitable_reason(prof, locs[d]) is not None:
+            if (
+                d == o
+                or load[d] + h.size > cap[d]
+                or unsuitable_reason(prof, locs[d], moving) is not None
+            ):
                 continue
             load[d] += h.size
             placements.append(

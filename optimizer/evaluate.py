@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from optimizer.documents.plan import Link, Placement, Unplaced
 from optimizer.documents.scenario import Status, Track
 from optimizer.kpis import end_residents
-from optimizer.model.families.occupancy_band import band_high, band_low
-from optimizer.model.families.registry import HARD_PENALTY_EUR_PER_PERSON
-from optimizer.model.instance import DAYS, Instance
+from optimizer.model.families.base import HARD_PENALTY_EUR_PER_PERSON
+from optimizer.model.families.suitability import profile_of, unsuitable_reason
+from optimizer.model.instance import Instance
+from optimizer.rules.band import band_high, band_low, in_band_scope
+from optimizer.rules.linking import unlinked_price, wait_class
+from optimizer.rules.week import DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,18 @@ def cost_items(
         o = li[h.location]
         pl = moved.get(h.id)
         d = li[pl.location] if pl else o
+        if pl is None and unsuitable_reason(profile_of(h), locs[o]) is not None:
+            # waits in a free bed of its own col/gvl although its track belongs elsewhere
+            add(
+                CostItem(
+                    "registration_wait",
+                    locs[o].id,
+                    h.id,
+                    h.size,
+                    "persons",
+                    h.size * p.registration_wait_eur_per_person,
+                )
+            )
         add(
             CostItem(
                 "bed_cost",
@@ -133,6 +148,14 @@ def cost_items(
         add(CostItem("bed_cost", pl.location, h.id, h.size * DAYS, "bed-days", eur))
 
     linked: dict[str, int] = defaultdict(int)
+    linked_ids = {lk.household for lk in links}
+    for h in s.households:
+        if h.status is not Status.status_holder or h.linked_gm_code is not None:
+            continue
+        if h.id in linked_ids:
+            continue
+        price = unlinked_price(p, *wait_class(p, h, s.week_start))
+        add(CostItem("unlinked", h.location, h.id, h.size, "persons", h.size * price))
     for lk in links:
         linked[lk.gm_code] += lk.persons
         o = li[hh[lk.household].location]
@@ -163,7 +186,7 @@ def cost_items(
             )
 
     for g, gm in enumerate(inst.gm_codes):
-        over = linked[gm] - float(inst.remaining[g])
+        over = linked[gm] - float(inst.link_cap[g])
         if over > 0:
             add(
                 CostItem("quota_cap", gm, None, over, "persons", HARD_PENALTY_EUR_PER_PERSON * over)
@@ -190,7 +213,7 @@ def cost_items(
                     HARD_PENALTY_EUR_PER_PERSON * (e - loc.capacity),
                 )
             )
-        if loc.capacity > 0:
+        if in_band_scope(p, loc):
             under = max(0, band_low(p.occupancy_min, loc.capacity) - e)
             over = max(0, e - band_high(p.occupancy_max, loc.capacity))
             if under:

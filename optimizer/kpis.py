@@ -6,14 +6,23 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from optimizer.documents.plan import Kpis, Link, LocationKpi, MunicipalityKpi, Placement, Unplaced
-from optimizer.documents.scenario import Status
-from optimizer.model.families.occupancy_band import band_high, band_low
+import numpy as np
+
+from optimizer.documents.plan import (
+    Kpis,
+    Link,
+    LocationKpi,
+    MunicipalityKpi,
+    Placement,
+    RegistrationWait,
+    Unplaced,
+)
+from optimizer.documents.scenario import Status, wait_days
+from optimizer.rules.band import band_high, band_low, band_note, band_penalty_eur, in_band_scope
+from optimizer.rules.week import DAYS
 
 if TYPE_CHECKING:
     from optimizer.model.instance import Instance
-
-DAYS = 7
 
 
 def end_residents(
@@ -31,16 +40,57 @@ def end_residents(
     return end
 
 
+def with_savings(
+    inst: Instance, placements: list[Placement], unplaced: list[Unplaced]
+) -> list[Placement]:
+    """The placements, each rebalancing move with ``saving_eur``: what the move saves against the
+    household staying where it is, every other decision held fixed (band at both ends, bed cost,
+    transport, the move itself). The same arithmetic as the explanation's "stay" option."""
+    from optimizer.model.instance import placement_cost
+
+    p = inst.scenario.policy
+    end = end_residents(inst, placements, unplaced)
+    li = inst.loc_index
+    out: list[Placement] = []
+    for pl in placements:
+        if pl.reason != "rebalance":
+            out.append(pl)
+            continue
+        h = inst.households[pl.household]
+        o, d = li[pl.from_location], li[pl.location]
+        lo, ld = inst.locations[o], inst.locations[d]
+        move = sum(
+            placement_cost(
+                p,
+                "rebalance",
+                h.size,
+                h.school_age_children,
+                False,
+                lo,
+                ld,
+                float(inst.dist_loc_loc[o, d]),
+                float(inst.region_factor[d]),
+                stay=False,
+            )
+        )
+        move += band_penalty_eur(p, ld, end[ld.id]) - band_penalty_eur(p, ld, end[ld.id] - h.size)
+        stay = band_penalty_eur(p, lo, end[lo.id] + h.size) - band_penalty_eur(p, lo, end[lo.id])
+        out.append(pl.model_copy(update={"saving_eur": round(stay - move, 2)}))
+    return out
+
+
 def compute_kpis(
     inst: Instance,
     placements: list[Placement],
     links: list[Link],
     unplaced: list[Unplaced],
     costs: dict[str, float],
+    waits: list[RegistrationWait] | None = None,
 ) -> Kpis:
     s = inst.scenario
     p = s.policy
     hh = inst.households
+    waits = waits or []
     end = end_residents(inst, placements, unplaced)
     intake: dict[str, int] = defaultdict(int)
     outflow: dict[str, int] = defaultdict(int)
@@ -51,22 +101,23 @@ def compute_kpis(
         outflow[hh[u.household].location] += u.persons
 
     loc_kpis: list[LocationKpi] = []
-    outside = 0
+    above = below = 0
     band_dev = 0.0
     bed_cost = 0.0
     for loc in inst.locations:
         e = end[loc.id]
         bed_cost += e * loc.cost_per_bed_day * DAYS
         dev = 0.0
-        if not loc.closing and loc.capacity > 0:
+        scoped = in_band_scope(p, loc)
+        if scoped:
             lo, hi = (
                 band_low(p.occupancy_min, loc.capacity),
                 band_high(p.occupancy_max, loc.capacity),
             )
             dev = e - hi if e > hi else (e - lo if e < lo else 0.0)
-            if abs(dev) > 1e-9:
-                outside += 1
-                band_dev += abs(dev)
+            above += dev > 1e-9
+            below += dev < -1e-9
+            band_dev += abs(dev)
         loc_kpis.append(
             LocationKpi(
                 id=loc.id,
@@ -79,6 +130,7 @@ def compute_kpis(
                 band_deviation_beds=round(dev, 2),
                 intake=intake[loc.id],
                 outflow=outflow[loc.id],
+                in_band_scope=scoped,
             )
         )
 
@@ -101,16 +153,32 @@ def compute_kpis(
                 target_this_week=round(target, 2),
                 linked_this_week=linked[m.gm_code],
                 pace_shortfall=round(short, 2),
+                cap_this_week=int(inst.link_cap[g]),
             )
         )
+    room = np.array([inst.link_cap[g] - linked[gm] for g, gm in enumerate(inst.gm_codes)])
+    most_room = float(room.max()) if len(room) else 0.0
+    awaiting = [
+        h for h in s.households if h.status is Status.status_holder and h.linked_gm_code is None
+    ]
+    linked_ids = {lk.household for lk in links}
+    left = [h for h in awaiting if h.id not in linked_ids]
+    left_with_room = [h for h in left if h.size <= most_room]
+    waited = [wait_days(h, s.week_start) for h in left if h.permit_date is not None]
 
     arrivals = [h for h in s.households if h.status is Status.arrival]
     placed_arrivals = {pl.household for pl in placements if pl.reason == "arrival"}
     unplaced_ids = {u.household for u in unplaced}
     moves = [pl for pl in placements if pl.reason != "arrival"]
+    rebalance = [pl for pl in moves if pl.reason == "rebalance"]
     beds = sum(loc.capacity for loc in inst.locations if not loc.closing)
     start_total = sum(loc.residents for loc in inst.locations)
     end_total = sum(end.values())
+    registration_free = sum(
+        max(0, loc.capacity - end[loc.id])
+        for loc in inst.locations
+        if not loc.closing and loc.kind.value in ("col", "gvl")
+    )
     return Kpis(
         occupancy_total_start=round(
             start_total / max(1, sum(x.capacity for x in inst.locations)), 4
@@ -119,8 +187,11 @@ def compute_kpis(
         beds_total=beds,
         residents_start=start_total,
         residents_end=end_total,
-        locations_outside_band=outside,
+        locations_outside_band=above + below,
+        locations_above_band=above,
+        locations_below_band=below,
         band_deviation_beds=round(band_dev, 2),
+        band_note=band_note(p, inst.locations, end),
         arrivals_households=len(arrivals),
         arrivals_persons=sum(h.size for h in arrivals),
         arrivals_placed_persons=sum(hh[i].size for i in placed_arrivals),
@@ -128,11 +199,24 @@ def compute_kpis(
             h.size for h in arrivals if h.id not in placed_arrivals and h.id not in unplaced_ids
         ),
         beds_short=sum(u.persons for u in unplaced),
+        registration_wait_households=len(waits),
+        registration_wait_persons=sum(w.persons for w in waits),
+        registration_beds_free_end=registration_free,
         moves_households=len(moves),
         moves_persons=sum(hh[pl.household].size for pl in moves),
         moves_school_age_children=sum(hh[pl.household].school_age_children for pl in moves),
+        moves_closing_households=sum(pl.reason == "closing" for pl in moves),
+        moves_rebalance_households=len(rebalance),
+        rebalance_saving_eur=round(sum(pl.saving_eur or 0.0 for pl in rebalance), 2),
         links_households=len(links),
         links_persons=sum(lk.persons for lk in links),
+        awaiting_link_households=len(awaiting),
+        awaiting_link_persons=sum(h.size for h in awaiting),
+        unlinked_households=len(left),
+        unlinked_persons=sum(h.size for h in left),
+        unlinked_with_quota_left_households=len(left_with_room),
+        unlinked_with_quota_left_persons=sum(h.size for h in left_with_room),
+        longest_wait_unlinked_days=max(waited) if waited else None,
         quota_target_persons=round(target_total, 2),
         quota_pace_shortfall_persons=round(short_total, 2),
         distance_person_km=round(

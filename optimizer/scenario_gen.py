@@ -10,6 +10,7 @@ Households carry a pseudonymous id, a size, school-age children, amv, status and
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,15 +78,26 @@ def _pick_locations(rng: np.random.Generator, df: pd.DataFrame, scale: float) ->
     return pd.concat([entry, rest.loc[sorted(picks)]]).sort_values("id")
 
 
-def generate_scenario(spec: ScenarioSpec | None = None) -> Scenario:
+def generate_scenario(
+    spec: ScenarioSpec | None = None, locations: pd.DataFrame | None = None
+) -> Scenario:
+    """A seeded week. ``locations``: the planner's own register (columns of the scenario's
+    locations, validated by ``optimizer.tables.register``) instead of the bundled synthetic set;
+    it is used whole (no sampling by scale) and its ``closing`` column says which close."""
     spec = spec or ScenarioSpec()
     rng = np.random.default_rng(spec.seed)
-    locs = _pick_locations(rng, load_locations(), spec.scale).reset_index(drop=True)
+    if locations is None:
+        locs = _pick_locations(rng, load_locations(), spec.scale).reset_index(drop=True)
+    else:
+        locs = locations.sort_values("id").reset_index(drop=True)
     munis = load_municipalities()
 
     noodopvang = locs.index[locs["kind"] == "noodopvang"].to_numpy()
-    closing_idx = set(
-        rng.choice(noodopvang, size=min(spec.closing, len(noodopvang)), replace=False).tolist()
+    if locations is not None:
+        closing_idx = set(np.flatnonzero(locs["closing"].to_numpy(dtype=bool)).tolist())
+    else:
+        closing_idx = set(
+            rng.choice(noodopvang, size=min(spec.closing, len(noodopvang)), replace=False).tolist()
     )
 
     households: list[Household] = []
@@ -167,10 +179,18 @@ def generate_scenario(spec: ScenarioSpec | None = None) -> Scenario:
 
     gm_codes = munis["gm_code"].tolist()
     pop = munis["population"].to_numpy(dtype=float)
+    # permits of those awaiting a link: days since the permit, about exponential with a mean of
+    # two weeks (COA's link target), from a stream of its own so every other draw is unchanged
+    permit_rng = np.random.default_rng([spec.seed, 2])
+    monday = dt.date.fromisocalendar(int(spec.week[:4]), int(spec.week[6:]), 1)
     for k, (i, size, amv, track, status, school) in enumerate(resident_records):
         linked_gm = None
+        permit = None
         if status == "status_holder" and k not in awaiting:
             linked_gm = str(gm_codes[int(rng.choice(len(gm_codes), p=pop / pop.sum()))])
+        elif status == "status_holder":
+            waited = min(120, int(permit_rng.exponential(14.0)))
+            permit = monday - dt.timedelta(days=waited)
         households.append(
             Household(
                 id=new_id(),
@@ -181,6 +201,7 @@ def generate_scenario(spec: ScenarioSpec | None = None) -> Scenario:
                 track="kansrijk" if status == "status_holder" else track,
                 location=str(locs.at[i, "id"]),
                 linked_gm_code=linked_gm,
+                permit_date=permit,
             )
         )
 
@@ -201,6 +222,7 @@ def generate_scenario(spec: ScenarioSpec | None = None) -> Scenario:
             capacity=int(r["capacity"]),
             residents=int(residents[i]),
             closing=i in closing_idx,
+            **_own_position(r),
             accepts_families=bool(r["accepts_families"]),
             accepts_amv=bool(r["accepts_amv"]),
             school_nearby=bool(r["school_nearby"]),
@@ -220,3 +242,13 @@ def generate_scenario(spec: ScenarioSpec | None = None) -> Scenario:
         municipalities=municipalities,
         households=households,
     )
+
+
+def _own_position(row: pd.Series) -> dict[str, float]:
+    """A register's own RD coordinates of a location, when it gives both."""
+    if "x_rd_m" not in row.index or "y_rd_m" not in row.index:
+        return {}
+    x, y = row["x_rd_m"], row["y_rd_m"]
+    if pd.isna(x) or pd.isna(y):
+        return {}
+    return {"x_rd_m": float(x), "y_rd_m": float(y)}

@@ -26,6 +26,11 @@ class Placement(_Doc):
     from_location: str
     reason: str = Field(description="'arrival', 'closing' or 'rebalance'.")
     distance_km: float
+    saving_eur: float | None = Field(
+        None,
+        description="Rebalancing moves: euros this move saves against the household staying where "
+        "it is, every other decision held fixed.",
+    )
 
 
 class Link(_Doc):
@@ -38,8 +43,21 @@ class Link(_Doc):
 
 
 class Unplaced(_Doc):
+    """An arrival with no bed anywhere it may go this week (a shortage), and where it waits."""
+
     household: str
     persons: int
+    reason: str = Field(description="A full sentence: where the household waits and why.")
+    location: str | None = Field(None, description="The col/gvl where it waits without a bed.")
+
+
+class RegistrationWait(_Doc):
+    """An arrival that waits in a free bed of its own col/gvl although its track belongs
+    elsewhere, because no location it may go to has a bed for it (family *registration_wait*)."""
+
+    household: str
+    persons: int
+    location: str
     reason: str
 
 
@@ -71,10 +89,14 @@ class LocationKpi(_Doc):
     occupancy_start: float | None
     occupancy_end: float | None
     band_deviation_beds: float = Field(
-        description="Beds below the band (negative) or above (positive)."
+        description="Beds below the band (negative) or above (positive); 0 where the band does not "
+        "apply."
     )
     intake: int
     outflow: int
+    in_band_scope: bool = Field(
+        True, description="The band applies (open, with beds, of a kind in policy.band_kinds)."
+    )
 
 
 class MunicipalityKpi(_Doc):
@@ -84,6 +106,9 @@ class MunicipalityKpi(_Doc):
     target_this_week: float
     linked_this_week: int
     pace_shortfall: float
+    cap_this_week: int | None = Field(
+        None, description="Persons it may be linked this week: quota left or its stated intake."
+    )
 
 
 class Kpis(_Doc):
@@ -92,18 +117,64 @@ class Kpis(_Doc):
     beds_total: int
     residents_start: int
     residents_end: int
-    locations_outside_band: int
+    locations_outside_band: int = Field(
+        description="Open locations of the band kinds ending outside the band (closing and "
+        "registration centres are not counted): above + below."
+    )
+    locations_above_band: int = 0
+    locations_below_band: int = 0
     band_deviation_beds: float
+    band_note: str | None = Field(
+        None,
+        description="Set when the persons in beds of the band kinds make the band impossible "
+        "everywhere, with the numbers.",
+    )
     arrivals_households: int
     arrivals_persons: int
     arrivals_placed_persons: int
     arrivals_staying_persons: int
-    beds_short: int = Field(description="Arrival persons with no suitable bed: the shortage.")
+    beds_short: int = Field(
+        description="Arrival persons with no bed anywhere they may go, waiting included: the "
+        "shortage."
+    )
+    registration_wait_households: int = 0
+    registration_wait_persons: int = Field(
+        0,
+        description="Arrivals waiting in a free bed of their own col/gvl although their track "
+        "belongs elsewhere.",
+    )
+    registration_beds_free_end: int = Field(
+        0, description="Free beds at col/gvl at the end of the week."
+    )
     moves_households: int
     moves_persons: int
     moves_school_age_children: int
+    moves_closing_households: int = 0
+    moves_rebalance_households: int = 0
+    rebalance_saving_eur: float = Field(
+        0.0,
+        description="Sum over rebalancing moves of what each saves against staying put, every "
+        "other decision held fixed.",
+    )
     links_households: int
     links_persons: int
+    awaiting_link_households: int = Field(
+        0, description="Status holders awaiting a link at the start of the week."
+    )
+    awaiting_link_persons: int = 0
+    unlinked_households: int = Field(0, description="Of those, not linked this week.")
+    unlinked_persons: int = 0
+    unlinked_with_quota_left_households: int = Field(
+        0,
+        description="Unlinked although some municipality still had room for the whole household "
+        "at the end of the week (quota left and within its stated intake).",
+    )
+    unlinked_with_quota_left_persons: int = 0
+    longest_wait_unlinked_days: int | None = Field(
+        None,
+        description="Longest wait since the permit among those left unlinked (days, at the start "
+        "of the week; None without permit dates).",
+    )
     quota_target_persons: float
     quota_pace_shortfall_persons: float
     distance_person_km: float
@@ -139,6 +210,10 @@ class Plan(_Doc):
     placements: list[Placement]
     links: list[Link]
     unplaced: list[Unplaced]
+    registration_waits: list[RegistrationWait] = Field(
+        default_factory=list,
+        description="Arrivals waiting in a free bed of their own col/gvl (not a shortage).",
+    )
     diagnosis: list[Violation]
     kpis: Kpis
     model: ModelSize

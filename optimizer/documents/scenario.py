@@ -83,7 +83,10 @@ class Policy(_Doc):
         description="A status holder waiting in COA reception costs about EUR 68 a day (002 L3719).",
     )
     link_eur_per_person_km: Annotated[float, Field(ge=0)] = Field(
-        2.0, description="Preference for linking status holders near where they live now."
+        1.0,
+        description="Preference for linking status holders near where they live now. Kept below "
+        "unlinked_eur_per_person_week / 330 km (the longest distance in the country), so a link "
+        "anywhere beats another week of waiting and distance only decides where.",
     )
     move_eur_per_person: Annotated[float, Field(ge=0)] = Field(
         300.0,
@@ -352,7 +355,7 @@ def consistency_errors(s: Scenario) -> list[str]:
 
 
 def _pin_errors(s: Scenario, locs: dict[str, Location], gms: set[str]) -> list[str]:
-    from optimizer.model.families.suitability import Profile, group_of, unsuitable_reason
+    from optimizer.model.families.suitability import profile_of, unsuitable_reason
 
     errors: list[str] = []
     hh = {h.id: h for h in s.households}
@@ -371,9 +374,7 @@ def _pin_errors(s: Scenario, locs: dict[str, Location], gms: set[str]) -> list[s
             if loc is None:
                 errors.append(f"pins[{i}].location: unknown location {pin.location!r}")
                 continue
-            prof = Profile(
-                group_of(h.status, h.track, h.amv), h.size > 1, h.school_age_children > 0
-            )
+            prof = profile_of(h)
             staying = pin.location == h.location and h.status is not Status.arrival
             reason = unsuitable_reason(prof, loc)
             if reason is not None and not (staying and not loc.closing):

@@ -6,9 +6,61 @@ from __future__ import annotations
 from collections import Counter
 
 from optimizer.documents.plan import Plan
-from optimizer.documents.scenario import Scenario, Status
-from optimizer.explain.documents import HouseholdExplanation, Option
+from optimizer.documents.scenario import Household, Scenario, Status
+from optimizer.explain.documents import HouseholdExplanation, Option, RuledOut
 from optimizer.explain.options import PlanContext, compare, link_options, placement_options
+from optimizer.rules.band import band_high
+
+
+def _with_stay(
+    ctx: PlanContext,
+    h: Household,
+    chosen: Option,
+    options: list[Option],
+    ruled: list[RuledOut],
+    alternatives: list[Option],
+) -> list[Option]:
+    """A moved resident's first question: what if it stayed where it is? Always listed, with what
+    it would cost and the rule it breaks."""
+    here = ctx.scenario.locations[ctx.loc_index[h.location]]
+    rest = [a for a in alternatives if a.where != here.id]
+    stay = next((o for o in options if o.where == here.id), None)
+    if stay is None:  # ruled out: closing (or a hard rule)
+        why = next((r for r in ruled if r.where == here.id), None)
+        rule = why.rule if why else "closing"
+        text = (
+            f"{here.name} must end the week empty"
+            if rule == "closing"
+            else why.reason
+            if why
+            else ""
+        )
+        return [
+            Option(
+                where=here.id,
+                name=f"stay at {here.name}",
+                eur=chosen.eur,
+                components={},
+                distance_km=0.0,
+                message=f"stay at {here.name}: not allowed ({rule}: {text})",
+                breaks=f"{rule}: {text}",
+            ),
+            *rest,
+        ][:3]
+    alt = compare(chosen, stay)
+    p = ctx.scenario.policy
+    over = int(ctx.end[ctx.loc_index[here.id]] + h.size - band_high(p.occupancy_max, here.capacity))
+    if "occupancy_band" in stay.components and over > 0:
+        breaks = (
+            f"occupancy_band: {here.name} would end {over} beds above "
+            f"{p.occupancy_max:.0%} (EUR {stay.components['occupancy_band']:,.0f})"
+        )
+    elif over > here.capacity - band_high(p.occupancy_max, here.capacity):
+        breaks = f"capacity: {here.name} would end over its {here.capacity} beds"
+    else:
+        breaks = None
+    msg = alt.message + (f"; breaks {breaks}" if breaks else "")
+    return [alt.model_copy(update={"message": msg, "breaks": breaks}), *rest][:3]
 
 
 def explain_household(
@@ -41,6 +93,8 @@ def explain_household(
         parts = ", ".join(f"{k} EUR {v:,.0f}" for k, v in chosen.components.items())
         summary.append(f"{decision}: {chosen.name} (EUR {chosen.eur:,.0f}: {parts or 'no cost'})")
         alternatives = [compare(chosen, o) for o in options if o.where != target][:2]
+        if decision == "placed" and h.status is not Status.arrival:
+            alternatives = _with_stay(ctx, h, chosen, options, ruled, alternatives)
         summary += [a.message for a in alternatives]
         if alternatives and alternatives[0].extra_eur < -0.005:
             summary.append(

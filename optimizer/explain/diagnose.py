@@ -12,7 +12,7 @@ from optimizer.model.families.suitability import (
     GROUP_WORDS,
     Group,
     Profile,
-    group_of,
+    profile_of,
     unsuitable_reason,
 )
 
@@ -43,7 +43,7 @@ def conflicts(s: Scenario, plan: Plan) -> list[str]:
     profiles: dict[str, Profile] = {}
     for u in plan.unplaced:
         h = hh[u.household]
-        prof = Profile(group_of(h.status, h.track, h.amv), h.size > 1, h.school_age_children > 0)
+        prof = profile_of(h)
         need = _need(prof)
         short[need] += u.persons
         profiles[need] = prof

@@ -21,6 +21,8 @@ class FamilyScore(_Doc):
     family: str
     title: str
     hard: bool
+    kind: str = Field("soft", description="hard, elastic (hard with a priced slack) or soft.")
+    price: str = Field("", description="How the family is priced.")
     eur: float
     items: int
     top: list[ScoreItem] = Field(description="The largest items, most expensive first.")
@@ -45,6 +47,9 @@ class Option(_Doc):
     extra_eur: float = 0.0
     extra_km: float = 0.0
     message: str = ""
+    breaks: str | None = Field(
+        None, description="The rule this option breaks, in planner words (e.g. staying put)."
+    )
 
 
 class RuledOut(_Doc):

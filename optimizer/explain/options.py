@@ -15,10 +15,22 @@ import numpy as np
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Household, Scenario, Status
 from optimizer.explain.documents import Option, RuledOut
-from optimizer.model.families.occupancy_band import band_high, band_low
-from optimizer.model.families.suitability import Profile, group_of, unsuitable_reason
-from optimizer.model.instance import ARC_COMPONENTS, DAYS, _region_factor, placement_cost
+from optimizer.model.families.suitability import (
+    may_wait_at_registration,
+    profile_of,
+    unsuitable_reason,
+)
+from optimizer.model.instance import (
+    ARC_COMPONENTS,
+    _region_factor,
+    link_caps,
+    pace_targets,
+    placement_cost,
+)
 from optimizer.reference_data import distance_matrix_km, load_municipalities
+from optimizer.rules.band import band_penalty_eur
+from optimizer.rules.linking import unlinked_price, wait_class
+from optimizer.rules.week import DAYS
 
 
 @dataclass
@@ -34,7 +46,7 @@ class PlanContext:
     gm_names: dict[str, str]
     end: np.ndarray  # persons per location at the end of the week
     linked: np.ndarray  # persons linked this week per municipality
-    remaining: np.ndarray
+    remaining: np.ndarray  # persons each municipality may be linked this week (quota, intake)
     pace_target: np.ndarray
     region: np.ndarray
     decision: dict[str, str]  # household -> location it ends at (placed) / 'unplaced'
@@ -60,7 +72,6 @@ class PlanContext:
         linked = np.zeros(len(gms))
         for lk in plan.links:
             linked[gm_index[lk.gm_code]] += lk.persons
-        remaining = np.array([m.remaining for m in s.municipalities], dtype=float)
         return cls(
             scenario=s,
             plan=plan,
@@ -73,21 +84,15 @@ class PlanContext:
             gm_names={g: str(ref.at[g, "gm_name"]) for g in gms},
             end=end,
             linked=linked,
-            remaining=remaining,
-            pace_target=np.ceil(remaining / s.half_year.weeks_left - 1e-9),
+            remaining=link_caps(s),
+            pace_target=pace_targets(s),
             region=_region_factor(s, list(s.locations)),
             decision=decision,
             link_of={lk.household: lk.gm_code for lk in plan.links},
         )
 
     def band_penalty(self, i: int, persons: float) -> float:
-        loc = self.scenario.locations[i]
-        p = self.scenario.policy
-        if loc.closing or loc.capacity <= 0:
-            return 0.0
-        under = max(0.0, band_low(p.occupancy_min, loc.capacity) - persons)
-        over = max(0.0, persons - band_high(p.occupancy_max, loc.capacity))
-        return under * loc.cost_per_bed_day * DAYS + over * p.band_eur_per_bed_week
+        return band_penalty_eur(self.scenario.policy, self.scenario.locations[i], persons)
 
 
 def _role(ctx: PlanContext, h: Household) -> str:
@@ -113,19 +118,22 @@ def placement_options(
         elif where != "unplaced":
             base[ctx.loc_index[where]] -= h.size
     role = _role(ctx, h)
-    prof = Profile(group_of(h.status, h.track, h.amv), h.size > 1, h.school_age_children > 0)
+    prof = profile_of(h)
     kansrijk = role == "arrival" and h.track.value == "kansrijk"
     km_row = distance_matrix_km(ctx.loc_xy[o : o + 1], ctx.loc_xy)[0]
     options: list[Option] = []
     ruled: list[RuledOut] = []
     for i, loc in enumerate(locs):
         stay = i == o
+        wait = False
         if stay and role == "rebalance":
             reason = None  # a resident may always stay where it is
         elif stay and role == "closing":
             reason = "closing"
         else:
-            reason = unsuitable_reason(prof, loc)
+            reason = unsuitable_reason(prof, loc, moving_resident=role != "arrival")
+            if stay and reason is not None and may_wait_at_registration(prof, loc):
+                reason, wait = None, True  # an arrival may wait at its own col/gvl
         if reason is not None:
             rule = "closing" if reason == "closing" else "suitability"
             ruled.append(RuledOut(where=loc.id, name=loc.name, rule=rule, reason=reason))
@@ -155,6 +163,7 @@ def placement_options(
                     float(km_row[i]),
                     float(ctx.region[i]),
                     stay=stay,
+                    wait=wait,
                 ),
                 strict=True,
             )
@@ -166,7 +175,7 @@ def placement_options(
         options.append(
             Option(
                 where=loc.id,
-                name=loc.name,
+                name=f"stay at {loc.name}" if stay and role == "rebalance" else loc.name,
                 eur=round(sum(comps.values()), 2),
                 components=comps,
                 distance_km=0.0 if stay else round(float(km_row[i]), 1),
@@ -197,9 +206,15 @@ def link_options(
         linked[ctx.gm_index[ctx.link_of[h.id]]] -= h.size
     o = ctx.loc_index[h.location]
     km_row = distance_matrix_km(ctx.loc_xy[o : o + 1], ctx.gm_xy)[0] if len(ctx.gm_xy) else []
+    s = ctx.scenario
+    wait_eur = round(h.size * unlinked_price(p, *wait_class(p, h, s.week_start)), 2)
     options = [
         Option(
-            where="waiting", name="not linked this week", eur=0.0, components={}, distance_km=0.0
+            where="waiting",
+            name="not linked this week",
+            eur=wait_eur,
+            components={"unlinked": wait_eur},
+            distance_km=0.0,
         )
     ]
     ruled: list[RuledOut] = []
@@ -212,7 +227,7 @@ def link_options(
                     where=gm,
                     name=name,
                     rule="quota_cap",
-                    reason=f"no quota left: {max(0, int(left))} persons for {h.size}",
+                    reason=f"no room this week: {max(0, int(left))} persons for {h.size}",
                 )
             )
             continue

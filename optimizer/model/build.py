@@ -21,14 +21,14 @@ from optimizer.model.families.costs import add_arc_costs, add_link_distance, add
 from optimizer.model.families.household_integrity import add_household_integrity
 from optimizer.model.families.occupancy_band import add_occupancy_band
 from optimizer.model.families.quota import add_quota_cap, add_quota_pace
-from optimizer.model.families.registry import FAMILIES
+from optimizer.model.families.registry import PRICED
 from optimizer.model.families.stability import add_stability
+from optimizer.model.families.unlinked import add_unlinked
 from optimizer.model.instance import Instance
 from optimizer.model.linear import lin, total
 
-COST_FAMILIES = tuple(
-    f.name for f in FAMILIES if f.name not in {"household_integrity", "suitability", "quota_cap"}
-)
+COST_FAMILIES = PRICED
+"""Every family with a ``cost_<name>`` in the objective (elastic hard and soft), registry order."""
 
 
 def add_variables(m: pyo.ConcreteModel, inst: Instance) -> None:
@@ -85,9 +85,10 @@ def create_model(inst: Instance) -> pyo.ConcreteModel:
     add_closing(m, inst)
     add_capacity(m, inst)
     add_quota_cap(m, inst)
-    # soft rules, priced in euros
+    # soft rules, priced in euros (registration_wait and the per-placement costs: add_arc_costs)
     add_unplaced(m, inst)
     add_occupancy_band(m, inst)
+    add_unlinked(m, inst)
     add_quota_pace(m, inst)
     add_link_distance(m, inst)
     add_arc_costs(m, inst)

@@ -7,30 +7,58 @@ the model depends on a household only through these, so assigning class counts t
 exact. The index sets are built by ``*_indices`` style functions (Temoa): only suitable arcs exist.
 
 Roles:
-- ``arrival``: newly registered households at a col/gvl: placed (or staying, where suitable) or unplaced;
+- ``arrival``: newly registered households at a col/gvl: placed, staying where suitable, waiting in
+  a free bed of their own col/gvl (a *wait arc*, priced by *registration_wait*), or unplaced;
 - ``closing``: every household at a closing location: must move;
-- ``rebalance``: residents of an open location above the occupancy band: may move to one of the
-  ``policy.rebalance_candidates`` nearest suitable locations that are below the band;
+- ``rebalance``: residents of an open location of a band kind above the occupancy band: may move
+  to one of the ``policy.rebalance_candidates`` nearest suitable locations of a band kind below the
+  band (households with school-age children only if ``policy.rebalance_school_children``);
 - ``link``: status holders without a link: linked to one of the ``policy.link_candidates`` nearest
-  municipalities with enough quota left, or left waiting.
+  municipalities with room for the whole household (quota left and, where stated, weekly intake),
+  or left waiting (priced by *unlinked*); classes are split by whole weeks waited since the permit
+  and by being past the link target, since the price of waiting depends on both.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from optimizer.documents.plan import Plan
-from optimizer.documents.scenario import Household, Location, Policy, Scenario, Status, Track
-from optimizer.model.families.suitability import Group, Profile, group_of, unsuitable_reason
+from optimizer.documents.scenario import (
+    Household,
+    Location,
+    Policy,
+    Scenario,
+    Status,
+    Track,
+)
+from optimizer.model.families.suitability import (
+    Group,
+    Profile,
+    group_of,
+    may_wait_at_registration,
+    unsuitable_reason,
+)
 from optimizer.reference_data import distance_matrix_km, load_municipalities
+from optimizer.rules.band import in_band_scope
+from optimizer.rules.linking import wait_class
+from optimizer.rules.week import DAYS
 
-DAYS = 7
+__all__ = ["DAYS", "ARC_COMPONENTS", "Instance", "build_instance", "placement_cost"]
 
 # Per-household cost components of a placement arc, in euros for the week.
-ARC_COMPONENTS = ("bed_cost", "transport", "moves", "school_moves", "kansrijk_region")
+ARC_COMPONENTS = (
+    "bed_cost",
+    "transport",
+    "moves",
+    "school_moves",
+    "kansrijk_region",
+    "registration_wait",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +73,8 @@ class ClassKey:
     school_children: int
     pin: int = -1  # pinned destination (location index; municipality index for links)
     previous: int = -1  # the previous plan's destination, kept if it costs little
+    wait_weeks: int = 0  # links: whole weeks waited since the permit
+    late: bool = False  # links: waited longer than policy.link_target_days
 
     @property
     def profile(self) -> Profile:
@@ -75,6 +105,7 @@ class Instance:
     gm_codes: list[str]
     gm_index: dict[str, int]
     remaining: np.ndarray  # persons of quota left per municipality
+    link_cap: np.ndarray  # persons that may be linked this week: min(remaining, max_links_per_week)
     pace_target: np.ndarray  # persons this week per municipality
     loc_gm: np.ndarray  # municipality index of each location (-1 if not in the scenario)
     dist_loc_loc: np.ndarray  # km
@@ -85,11 +116,13 @@ class Instance:
     arc_class: np.ndarray
     arc_dest: np.ndarray
     arc_cost: np.ndarray  # (n_arcs, len(ARC_COMPONENTS)) per household
+    arc_wait: np.ndarray  # bool: an arrival waiting at its own col/gvl (registration_wait)
     # link arcs (class -> municipality)
     link_class: np.ndarray
     link_gm: np.ndarray
     link_cost: np.ndarray  # per household, EUR
     over_band_at_start: set[int]
+    band_scope: np.ndarray  # bool per location: the occupancy band applies (policy.band_kinds)
     households: dict[str, Household]
 
     @property
@@ -145,12 +178,14 @@ def placement_cost(
     km: float,
     region_dest: float,
     stay: bool,
-) -> tuple[float, float, float, float, float]:
+    wait: bool = False,
+) -> tuple[float, float, float, float, float, float]:
     """Per-household euros of one placement, in the order of ``ARC_COMPONENTS``.
 
     bed_cost: size x bed-day cost x 7 at the destination (a rebalancing resident pays only the
     difference with the bed it leaves); transport: size x EUR/person-km; moves and school_moves:
-    only residents that actually move; kansrijk_region: kansrijk arrivals only.
+    only residents that actually move; kansrijk_region: kansrijk arrivals only; registration_wait:
+    an arrival waiting at its own col/gvl although its track belongs elsewhere.
     """
     bed_week_d = dest.cost_per_bed_day * DAYS
     if role == "rebalance":
@@ -164,6 +199,7 @@ def placement_cost(
         size * p.move_eur_per_person if moved_resident else 0.0,
         school_children * p.move_eur_per_school_child if moved_resident else 0.0,
         size * p.kansrijk_region_eur_per_person * region_dest if kansrijk_arrival else 0.0,
+        size * p.registration_wait_eur_per_person if wait else 0.0,
     )
 
 
@@ -214,6 +250,8 @@ def _decisions(
 def _build_classes(
     s: Scenario, loc_index: dict[str, int], over_band: set[int], dec: Decisions
 ) -> list[HouseholdClass]:
+    p = s.policy
+    start = s.week_start
     by_key: dict[ClassKey, HouseholdClass] = {}
     for h in s.households:
         o = loc_index[h.location]
@@ -221,13 +259,16 @@ def _build_classes(
         pin = dec.pin_place.get(h.id, -1)
         prev = dec.prev_place.get(h.id, -1)
         keys: list[ClassKey] = []
+        # school children are not moved to tidy up a band unless the policy says so (or pinned)
+        may_rebalance = pin >= 0 or h.school_age_children == 0 or p.rebalance_school_children
         if loc.closing:
             keys.append(_class_key("closing", o, h, pin, prev))
         elif h.status is Status.arrival:
             keys.append(_class_key("arrival", o, h, pin, prev))
-        elif (o in over_band or pin >= 0 or prev >= 0) and pin != o:
+        elif (o in over_band or pin >= 0 or prev >= 0) and pin != o and may_rebalance:
             keys.append(_class_key("rebalance", o, h, pin, prev))
         if h.status is Status.status_holder and h.linked_gm_code is None:
+            wait_weeks, late = wait_class(p, h, start)
             keys.append(
                 ClassKey(
                     "link",
@@ -238,6 +279,8 @@ def _build_classes(
                     0,
                     dec.pin_link.get(h.id, -1),
                     dec.prev_link.get(h.id, -1),
+                    wait_weeks=wait_weeks,
+                    late=late,
                 )
             )
         for k in keys:
@@ -253,6 +296,8 @@ def _build_classes(
             c.key.school_children,
             c.key.pin,
             c.key.previous,
+            c.key.wait_weeks,
+            c.key.late,
         ),
     )
     for c in classes:
@@ -260,8 +305,37 @@ def _build_classes(
     return classes
 
 
-def build_instance(s: Scenario, previous: Plan | None = None) -> Instance:
-    """Index sets, distances and per-arc costs. Raises ValueError for gm_codes unknown to CBS 2024."""
+def link_caps(s: Scenario) -> np.ndarray:
+    """Persons each municipality may be linked this week: its remaining quota, or less where it
+    states a weekly intake (``max_links_per_week``)."""
+    return np.array(
+        [
+            min(m.remaining, m.max_links_per_week)
+            if m.max_links_per_week is not None
+            else m.remaining
+            for m in s.municipalities
+        ],
+        dtype=float,
+    )
+
+
+def pace_targets(s: Scenario) -> np.ndarray:
+    """The week's share of each municipality's remaining quota, in whole persons (rounded up, so
+    the pace is never planned below the quota) and never above what it may be linked this week."""
+    remaining = np.array([m.remaining for m in s.municipalities], dtype=float)
+    return np.minimum(np.ceil(remaining / s.half_year.weeks_left - 1e-9), link_caps(s))
+
+
+def build_instance(
+    s: Scenario,
+    previous: Plan | None = None,
+    extra_links: Mapping[int, Iterable[int]] | None = None,
+) -> Instance:
+    """Index sets, distances and per-arc costs. Raises ValueError for gm_codes unknown to CBS 2024.
+
+    ``extra_links``: per origin location, municipalities to consider for its status holders
+    beyond the ``link_candidates`` nearest (added by ``allocate`` when the nearest ran out of
+    quota while a farther municipality still had room)."""
     p = s.policy
     locs = list(s.locations)
     loc_index = {loc.id: i for i, loc in enumerate(locs)}
@@ -272,31 +346,33 @@ def build_instance(s: Scenario, previous: Plan | None = None) -> Instance:
     d_ll = distance_matrix_km(loc_pts, loc_pts)
     d_lg = distance_matrix_km(loc_pts, gm_pts) if gm_codes else np.zeros((len(locs), 0))
     remaining = np.array([m.remaining for m in s.municipalities], dtype=float)
-    # whole persons: the week's share rounded up, so the pace is never planned below the quota
-    pace = np.ceil(remaining / s.half_year.weeks_left - 1e-9)
+    cap = link_caps(s)
+    pace = pace_targets(s)
     region = _region_factor(s, locs)
     occ_start = np.array([loc.residents / loc.capacity if loc.capacity else np.inf for loc in locs])
-    open_ = np.array([not loc.closing for loc in locs])
-    over_band = {i for i in range(len(locs)) if open_[i] and occ_start[i] > p.occupancy_max}
-    below_band = np.array([open_[i] and occ_start[i] < p.occupancy_max for i in range(len(locs))])
+    scope = np.array([in_band_scope(p, loc) for loc in locs], dtype=bool)
+    over_band = {i for i in range(len(locs)) if scope[i] and occ_start[i] > p.occupancy_max}
+    below_band = np.array([scope[i] and occ_start[i] < p.occupancy_max for i in range(len(locs))])
     dec = _decisions(s, loc_index, gm_index, previous)
     classes = _build_classes(s, loc_index, over_band, dec)
 
     a_cls: list[int] = []
     a_dst: list[int] = []
     a_cost: list[tuple[float, ...]] = []
+    a_wait: list[bool] = []
     l_cls: list[int] = []
     l_gm: list[int] = []
     l_cost: list[float] = []
-    suit_cache: dict[Profile, np.ndarray] = {}
+    suit_cache: dict[tuple[Profile, bool], np.ndarray] = {}
+    extra = {o: set(gs) for o, gs in (extra_links or {}).items()}
 
-    def mask_prev(k: ClassKey, prev: int) -> bool:
-        return bool(suitable_mask(k.profile)[prev])
-
-    def suitable_mask(prof: Profile) -> np.ndarray:
-        if prof not in suit_cache:
-            suit_cache[prof] = np.array([unsuitable_reason(prof, loc) is None for loc in locs])
-        return suit_cache[prof]
+    def suitable_mask(prof: Profile, moving_resident: bool = False) -> np.ndarray:
+        key = (prof, moving_resident)
+        if key not in suit_cache:
+            suit_cache[key] = np.array(
+                [unsuitable_reason(prof, loc, moving_resident) is None for loc in locs]
+            )
+        return suit_cache[key]
 
     for ci, c in enumerate(classes):
         k = c.key
@@ -305,15 +381,17 @@ def build_instance(s: Scenario, previous: Plan | None = None) -> Instance:
                 picked = [k.pin]
             else:
                 order = np.argsort(d_lg[k.origin], kind="stable")
-                picked = [int(g) for g in order if remaining[g] >= k.size][: p.link_candidates]
-                if k.previous >= 0 and k.previous not in picked and remaining[k.previous] >= k.size:
-                    picked.append(k.previous)
+                picked = [int(g) for g in order if cap[g] >= k.size][: p.link_candidates]
+                more = {k.previous} | extra.get(k.origin, set())
+                picked += sorted(g for g in more if g >= 0 and g not in picked and cap[g] >= k.size)
             for g in sorted(picked):
                 l_cls.append(ci)
                 l_gm.append(g)
                 l_cost.append(k.size * p.link_eur_per_person_km * float(d_lg[k.origin, g]))
             continue
-        mask = suitable_mask(k.profile).copy()
+        moving = k.role != "arrival"
+        mask = suitable_mask(k.profile, moving).copy()
+        wait_at = -1  # an arrival that may wait at its own col/gvl although it does not suit
         if k.pin >= 0:
             dests = [k.pin]  # validated at the boundary: the pinned place suits the household
         elif k.role == "rebalance":
@@ -323,13 +401,21 @@ def build_instance(s: Scenario, previous: Plan | None = None) -> Instance:
             cand = cand[np.argsort(d_ll[k.origin, cand], kind="stable")][: p.rebalance_candidates]
             dests = sorted(int(x) for x in cand)
             prev = k.previous
-            if prev >= 0 and prev not in dests and prev != k.origin and mask_prev(k, prev):
+            if prev >= 0 and prev not in dests and prev != k.origin and mask[prev]:
                 dests = sorted([*dests, prev])
         else:
             dests = [int(x) for x in np.flatnonzero(mask)]
+            if (
+                k.role == "arrival"
+                and not mask[k.origin]
+                and may_wait_at_registration(k.profile, locs[k.origin])
+            ):
+                wait_at = k.origin
+                dests = sorted([*dests, k.origin])
         for d in dests:
             a_cls.append(ci)
             a_dst.append(d)
+            a_wait.append(d == wait_at)
             a_cost.append(
                 placement_cost(
                     p,
@@ -342,6 +428,7 @@ def build_instance(s: Scenario, previous: Plan | None = None) -> Instance:
                     float(d_ll[k.origin, d]),
                     float(region[d]),
                     stay=d == k.origin,
+                    wait=d == wait_at,
                 )
             )
 
@@ -352,6 +439,7 @@ def build_instance(s: Scenario, previous: Plan | None = None) -> Instance:
         gm_codes=gm_codes,
         gm_index=gm_index,
         remaining=remaining,
+        link_cap=cap,
         pace_target=pace,
         loc_gm=np.array([gm_index.get(loc.gm_code, -1) for loc in locs], dtype=int),
         dist_loc_loc=d_ll,
@@ -361,9 +449,11 @@ def build_instance(s: Scenario, previous: Plan | None = None) -> Instance:
         arc_class=np.array(a_cls, dtype=int),
         arc_dest=np.array(a_dst, dtype=int),
         arc_cost=np.array(a_cost, dtype=float).reshape(-1, len(ARC_COMPONENTS)),
+        arc_wait=np.array(a_wait, dtype=bool),
         link_class=np.array(l_cls, dtype=int),
         link_gm=np.array(l_gm, dtype=int),
         link_cost=np.array(l_cost, dtype=float),
         over_band_at_start=over_band,
+        band_scope=scope,
         households={h.id: h for h in s.households},
     )

@@ -3,6 +3,7 @@
 import pytest
 
 from optimizer.explain.decision import explain_household
+from optimizer.explain.options import PlanContext, placement_options
 from tests.builders import (
     GRONINGEN,
     MAASTRICHT,
@@ -38,7 +39,12 @@ def test_chosen_alternatives_and_ruled_out() -> None:
     reasons = {r.where: (r.rule, r.reason) for r in ex.ruled_out}
     assert reasons["FULL"] == ("capacity", "full: 0 free beds for 3 persons")
     assert reasons["NS"] == ("suitability", "no school nearby")
-    assert reasons["TA"][0] == "suitability"
+    # staying at the gvl is not ruled out: it is a wait at registration, priced above any bed
+    assert "TA" not in reasons
+    options, _ = placement_options(PlanContext.build(s, plan), s.households[0])
+    wait = next(o for o in options if o.where == "TA")
+    assert wait.components["registration_wait"] == 3 * s.policy.registration_wait_eur_per_person
+    assert wait.eur > max(o.eur for o in options if o.where not in ("TA", "unplaced"))
     # the chosen option's components are the model's own costs for this household
     assert ex.chosen.eur == pytest.approx(sum(ex.chosen.components.values()), abs=0.02)
 

@@ -1,6 +1,9 @@
 """Invariants of every plan on random small scenarios (Hypothesis): no household split or placed
 twice, capacity respected, suitability respected, links within remaining quota, every arrival
-accounted for, closing locations emptied, and the per-family costs summing to the objective."""
+accounted for, closing locations emptied, and the per-family costs summing to the objective.
+The decisions a planner signs: no status holder left unlinked while a municipality has room for
+the whole household, no arrival without a bed while its own col/gvl has a free bed for it, and the
+explanation summing to the objective on feasible and infeasible weeks alike."""
 
 from __future__ import annotations
 
@@ -10,11 +13,18 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import datetime as dt
+
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario, Status
 from optimizer.evaluate import plan_costs
-from optimizer.model.families.suitability import Profile, group_of, unsuitable_reason
-from optimizer.model.instance import build_instance
+from optimizer.explain.score import explain_plan
+from optimizer.model.families.suitability import (
+    may_wait_at_registration,
+    profile_of,
+    unsuitable_reason,
+)
+from optimizer.model.instance import build_instance, link_caps
 from tests.builders import solve
 
 GMS = ["GM1950", "GM0193", "GM0344", "GM0363", "GM0014", "GM0935"]
@@ -74,6 +84,11 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                 "track": draw(st.sampled_from(TRACKS)),
             }
         )
+        if status == "status_holder" and draw(st.booleans()):
+            waited = draw(st.integers(0, 60))
+            households[-1]["permit_date"] = (
+                dt.date(2026, 11, 23) - dt.timedelta(days=waited)
+            ).isoformat()
         at["residents"] += size
     for loc in locations:  # some unlisted residents at open locations
         if not loc.get("closing"):
@@ -84,6 +99,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             "quota": draw(st.integers(0, 12)),
             "housed": draw(st.integers(0, 3)),
             "linked": draw(st.integers(0, 3)),
+            "max_links_per_week": draw(st.one_of(st.none(), st.integers(0, 6))),
         }
         for gm in draw(st.lists(st.sampled_from(GMS), min_size=0, max_size=3, unique=True))
     ]
@@ -105,20 +121,31 @@ def _check(s: Scenario, plan: Plan) -> None:
     moved = [p.household for p in plan.placements] + [u.household for u in plan.unplaced]
     assert not [k for k, n in Counter(moved).items() if n > 1]
     assert len({lk.household for lk in plan.links}) == len(plan.links)
-    # suitability of every placement
+    # suitability of every placement (residents are never moved into a col/gvl)
     for p in plan.placements:
         h = hh[p.household]
-        prof = Profile(group_of(h.status, h.track, h.amv), h.size > 1, h.school_age_children > 0)
-        assert unsuitable_reason(prof, locs[p.location]) is None, (p, locs[p.location])
+        resident = h.status is not Status.arrival
+        assert unsuitable_reason(profile_of(h), locs[p.location], resident) is None, p
         assert p.from_location == h.location
-    # every arrival: placed, unplaced, or staying where it suits
+    # every arrival: placed, unplaced, staying where it suits, or waiting at its own col/gvl
     decided = set(moved)
+    waiting = {w.household for w in plan.registration_waits}
     for h in s.households:
         if h.status is Status.arrival and h.id not in decided:
-            prof = Profile(
-                group_of(h.status, h.track, h.amv), h.size > 1, h.school_age_children > 0
-            )
-            assert unsuitable_reason(prof, locs[h.location]) is None
+            here = locs[h.location]
+            if h.id in waiting:
+                assert may_wait_at_registration(profile_of(h), here)
+                assert unsuitable_reason(profile_of(h), here) is not None
+            else:
+                assert unsuitable_reason(profile_of(h), here) is None
+    # nobody without a bed while its own col/gvl has a free bed it may use
+    end = {k.id: k.residents_end for k in plan.kpis.locations}
+    for u in plan.unplaced:
+        h = hh[u.household]
+        here = locs[h.location]
+        may_stay = unsuitable_reason(profile_of(h), here) is None
+        if may_stay or may_wait_at_registration(profile_of(h), here):
+            assert here.capacity - end[here.id] < h.size, (u, end[here.id], here.capacity)
     # capacity and closing, unless the plan says which rule broke and where
     flagged = {(v.family, v.where) for v in plan.diagnosis}
     for k in plan.kpis.locations:
@@ -134,14 +161,27 @@ def _check(s: Scenario, plan: Plan) -> None:
         assert hh[lk.household].status is Status.status_holder
         assert lk.persons == hh[lk.household].size
         per[lk.gm_code] += lk.persons
-    for m in s.municipalities:
-        assert per[m.gm_code] <= m.remaining
+    caps = link_caps(s)
+    for g, m in enumerate(s.municipalities):
+        assert per[m.gm_code] <= min(m.remaining, caps[g])
+    # every status holder who can be linked is linked: nobody waits while a municipality still
+    # has room (quota left, within its stated intake) for the whole household
+    linked = {lk.household for lk in plan.links}
+    room = max((caps[g] - per[m.gm_code] for g, m in enumerate(s.municipalities)), default=0)
+    for h in s.households:
+        if h.status is Status.status_holder and not h.linked_gm_code and h.id not in linked:
+            assert h.size > room, (h.id, h.size, room)
+    assert plan.kpis.unlinked_with_quota_left_households == 0
     # the per-family costs are the objective, and an independent evaluation agrees
     terms = plan.kpis.objective_terms_eur
     assert abs(sum(terms.values()) - plan.objective) <= 0.05 + 1e-6 * abs(plan.objective)
     ev = plan_costs(build_instance(s), plan.placements, plan.links, plan.unplaced)
     for fam, eur in terms.items():
         assert abs(ev.get(fam, 0.0) - eur) <= 0.05 + 1e-6 * abs(eur), fam
+    assert set(ev) <= set(terms), set(ev) - set(terms)
+    # the score analysis a planner reads sums to the objective, feasible or not
+    ex = explain_plan(s, plan)
+    assert abs(ex.total_eur - plan.objective) <= 0.05 + 1e-6 * abs(plan.objective)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -15,8 +15,10 @@ def test_reference_week_sequence() -> None:
     assert len(seq.moves) == len(p.placements)
     assert replay_errors(s, p, seq, o) == []
     assert len(seq.trips) >= seq.bound_trips
-    # 343 moves on 22 origin-destination pairs (222 from the two closing noodopvang)
-    assert seq.bound_trips == 24
-    # 30: above the bound because L180 -> L050 has 92 households and an intake limit of 25 a day
+    # 336 moves on 21 origin-destination pairs (222 from the two closing noodopvang)
+    # 2026-12-02: 343 -> 336 moves, 24 -> 23 bound, 30 -> 27 trips: no school children moved to
+    #             rebalance the band, no band on col/gvl (decisions issue)
+    assert seq.bound_trips == 23
+    # 27: above the bound because L180 -> L050 has 92 households and an intake limit of 25 a day
     # (four days, so four buses), and other pairs split over days for the same reason
-    assert len(seq.trips) == 30
+    assert len(seq.trips) == 27

@@ -9,13 +9,47 @@ priced at the hard penalty.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
 import pyomo.environ as pyo
 
-from optimizer.model.families.registry import HARD_PENALTY_EUR_PER_PERSON
+from optimizer.model.families.base import (
+    HARD_PENALTY_EUR_PER_PERSON,
+    HARD_PRICE,
+    Family,
+    Finding,
+    Kind,
+)
 from optimizer.model.instance import Instance
 from optimizer.model.linear import lin
 
-FAMILY = "capacity"
+
+def diagnose(inst: Instance, excess: Mapping[int, float]) -> list[Finding]:
+    out = []
+    for i, x in sorted(excess.items()):
+        if x <= 1e-6:
+            continue
+        loc, n = inst.locations[i], int(np.ceil(x - 1e-6))
+        out.append(
+            Finding(
+                loc.id,
+                n,
+                f"{loc.name} ({loc.id}) ends the week {n} persons over its {loc.capacity} beds: "
+                "no suitable free bed elsewhere for them",
+            )
+        )
+    return out
+
+
+FAMILY = Family(
+    "capacity",
+    Kind.elastic,
+    "No location holds more residents than beds at the end of the week",
+    HARD_PRICE,
+    slack="v_capacity_excess",
+    diagnose=diagnose,
+)
 
 
 def add_capacity(m: pyo.ConcreteModel, inst: Instance) -> None:

@@ -8,13 +8,50 @@ penalty; any value above zero makes the plan infeasible with the location and pe
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
+
 import pyomo.environ as pyo
 
-from optimizer.model.families.registry import HARD_PENALTY_EUR_PER_PERSON
+from optimizer.model.families.base import (
+    HARD_PENALTY_EUR_PER_PERSON,
+    HARD_PRICE,
+    Family,
+    Finding,
+    Kind,
+)
 from optimizer.model.instance import Instance
 from optimizer.model.linear import lin
 
-FAMILY = "closing"
+
+def diagnose(inst: Instance, stuck: Mapping[int, float]) -> list[Finding]:
+    """Households stuck per closing class, grouped by their closing location."""
+    at: dict[int, int] = defaultdict(int)
+    for c, n in stuck.items():
+        if n > 0.5:
+            at[inst.classes[c].key.origin] += round(n) * inst.classes[c].persons
+    out = []
+    for o, persons in sorted(at.items()):
+        loc = inst.locations[o]
+        out.append(
+            Finding(
+                loc.id,
+                persons,
+                f"{loc.name} ({loc.id}) is closing but {persons} residents have no suitable free "
+                "bed elsewhere",
+            )
+        )
+    return out
+
+
+FAMILY = Family(
+    "closing",
+    Kind.elastic,
+    "Closing locations end the week empty",
+    HARD_PRICE,
+    slack="v_closing_stuck",
+    diagnose=diagnose,
+)
 
 
 def add_closing(m: pyo.ConcreteModel, inst: Instance) -> None:

@@ -12,10 +12,16 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from optimizer.model.families.base import Family, Kind
 from optimizer.model.instance import Instance
 from optimizer.model.linear import lin
 
-FAMILY = "household_integrity"
+FAMILY = Family(
+    "household_integrity",
+    Kind.hard,
+    "Every household is placed once and never split",
+    "not priced: integer class counts (structure)",
+)
 
 
 def add_household_integrity(m: pyo.ConcreteModel, inst: Instance) -> None:

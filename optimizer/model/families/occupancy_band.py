@@ -1,5 +1,6 @@
-"""Soft family *occupancy_band*: occupancy (residents / capacity) of every open location within
-[occupancy_min, occupancy_max] at the end of the week.
+"""Soft family *occupancy_band*: occupancy (residents / capacity) of every open location of the
+kinds in ``policy.band_kinds`` (default: all but col and gvl, whose free beds are the buffer for
+arrivals) within [occupancy_min, occupancy_max] at the end of the week.
 
     v_band_under[l] >= ceil(occupancy_min * capacity[l]) - e_end[l]   (idle beds below the band)
     v_band_over[l]  >= e_end[l] - floor(occupancy_max * capacity[l])  (reserve beds used up)
@@ -12,30 +13,26 @@ Prices, in euros per bed-week: below the band an idle bed costs what the bed cos
 
 from __future__ import annotations
 
-import math
-
 import pyomo.environ as pyo
 
+from optimizer.model.families.base import Family, Kind
 from optimizer.model.instance import DAYS, Instance
 from optimizer.model.linear import lin
+from optimizer.rules.band import band_high, band_low, in_band_scope
 
-FAMILY = "occupancy_band"
+__all__ = ["FAMILY", "add_occupancy_band", "band_high", "band_low", "in_band_scope"]
 
-
-def band_low(occupancy_min: float, capacity: int) -> int:
-    """Fewest residents inside the band. Residents are whole persons, so ceil(min * capacity) is
-    exactly the same rule as min * capacity and gives the solver a tighter LP."""
-    return math.ceil(occupancy_min * capacity - 1e-9)
-
-
-def band_high(occupancy_max: float, capacity: int) -> int:
-    """Most residents inside the band: floor(max * capacity), exact for whole persons."""
-    return math.floor(occupancy_max * capacity + 1e-9)
+FAMILY = Family(
+    "occupancy_band",
+    Kind.soft,
+    "Occupancy of open locations of the band kinds within the band",
+    "below: the idle bed's cost_per_bed_day x 7; above: policy.band_eur_per_bed_week per bed",
+)
 
 
 def add_occupancy_band(m: pyo.ConcreteModel, inst: Instance) -> None:
     p = inst.scenario.policy
-    locs = [i for i, loc in enumerate(inst.locations) if not loc.closing and loc.capacity > 0]
+    locs = [i for i, loc in enumerate(inst.locations) if in_band_scope(p, loc)]
     if not locs:
         m.cost_occupancy_band = pyo.Expression(expr=0.0)
         return

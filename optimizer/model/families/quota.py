@@ -1,23 +1,64 @@
-"""Families *quota_cap* (hard) and *quota_pace* (soft) of the half-yearly taakstelling.
+"""Families *quota_cap* (hard, elastic) and *quota_pace* (soft) of the half-yearly taakstelling.
 
-quota_cap:  sum_k size_k * v_link[k] over links into g <= remaining[g]  (quota - housed - linked)
+quota_cap:  sum_k size_k * v_link[k] over links into g <= cap[g]
+            cap[g] = min(remaining[g], max_links_per_week[g])  (remaining = quota - housed - linked;
+            max_links_per_week is the municipality's own stated intake, where given)
             (+ v_quota_excess[g] at the hard penalty where pinned links could force more)
-quota_pace: v_pace_short[g] >= ceil(remaining[g] / weeks_left) - linked persons into g this week
-            priced at ``waiting_eur_per_person_day`` x 7: a status holder not linked this week
-            waits another week in COA reception (about EUR 68 a day, 002 L3719).
+quota_pace: v_pace_short[g] >= target[g] - linked persons into g this week,
+            target[g] = min(ceil(remaining[g] / weeks_left), cap[g]),
+            priced at ``waiting_eur_per_person_day`` x 7 per person short. *Whether* a status holder
+            is linked is priced by *unlinked*; the pace decides *where* and *how evenly*.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
-from optimizer.model.families.registry import HARD_PENALTY_EUR_PER_PERSON
+from optimizer.model.families.base import (
+    HARD_PENALTY_EUR_PER_PERSON,
+    HARD_PRICE,
+    Family,
+    Finding,
+    Kind,
+)
 from optimizer.model.instance import DAYS, Instance
 from optimizer.model.linear import lin
 
-FAMILY_CAP = "quota_cap"
-FAMILY_PACE = "quota_pace"
+
+def diagnose_cap(inst: Instance, excess: Mapping[int, float]) -> list[Finding]:
+    out = []
+    for g, x in sorted(excess.items()):
+        if x <= 1e-6:
+            continue
+        gm, n = inst.gm_codes[g], int(np.ceil(x - 1e-6))
+        cap, left = int(inst.link_cap[g]), int(inst.remaining[g])
+        what = (
+            f"its remaining quota ({left} persons)"
+            if cap >= left
+            else f"its stated intake of {cap} persons this week (max_links_per_week)"
+        )
+        out.append(Finding(gm, n, f"{gm}: pinned links exceed {what} by {n}"))
+    return out
+
+
+FAMILY_CAP = Family(
+    "quota_cap",
+    Kind.elastic,
+    "No municipality is linked more than its remaining quota or its stated weekly intake",
+    HARD_PRICE,
+    slack="v_quota_excess",
+    diagnose=diagnose_cap,
+)
+FAMILY_PACE = Family(
+    "quota_pace",
+    Kind.soft,
+    "Each municipality receives its weekly share of the quota",
+    "policy.waiting_eur_per_person_day x 7 per person short of the week's share",
+)
 
 
 def _linked_persons(m: pyo.ConcreteModel, inst: Instance, g: int) -> LinearExpression:
@@ -43,7 +84,7 @@ def add_quota_cap(m: pyo.ConcreteModel, inst: Instance) -> None:
 
     def rule(_m: pyo.ConcreteModel, g: int) -> object:
         slack = m.v_quota_excess[g] if g in m.v_quota_excess else 0.0  # noqa: SIM401 (Pyomo Var)
-        return _linked_persons(m, inst, g) - slack <= float(inst.remaining[g])
+        return _linked_persons(m, inst, g) - slack <= float(inst.link_cap[g])
 
     m.quota_cap = pyo.Constraint(gms, rule=rule)
     m.cost_quota_cap = pyo.Expression(

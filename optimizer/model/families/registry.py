@@ -1,41 +1,49 @@
-"""The rule families of the weekly allocation, hard then soft, with the names planners see."""
+"""The rule families of the weekly allocation, hard then soft, in the order planners see them.
+
+Each family is declared once, beside its builder (``FAMILY`` in its module, see ``base``); this
+module only lists them. Everything that names families reads this list: ``create_model`` (the
+objective is the sum of ``cost_<name>`` of the priced families), ``solve`` (the elastic families
+and their diagnosis), ``evaluate`` (independent pricing under the same names) and ``explain``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from optimizer.model.families import (
+    capacity,
+    closing,
+    costs,
+    household_integrity,
+    occupancy_band,
+    quota,
+    stability,
+    suitability,
+    unlinked,
+)
+from optimizer.model.families.base import HARD_PENALTY_EUR_PER_PERSON, Family, Kind
 
-HARD_PENALTY_EUR_PER_PERSON = 1_000_000.0
-"""Price of one person breaking a hard rule in the elastic model; any value > 0 makes the plan
-'infeasible' with a diagnosis naming the family, the place and the amount."""
-
-
-@dataclass(frozen=True)
-class Family:
-    name: str
-    hard: bool
-    title: str
-
+__all__ = ["FAMILIES", "HARD_PENALTY_EUR_PER_PERSON", "ELASTIC", "PRICED", "Family", "Kind"]
 
 FAMILIES: tuple[Family, ...] = (
-    # hard
-    Family("household_integrity", True, "Every household is placed once and never split"),
-    Family("suitability", True, "Households only go where the location suits them"),
-    Family("capacity", True, "No location holds more residents than beds at the end of the week"),
-    Family("closing", True, "Closing locations end the week empty"),
-    Family("quota_cap", True, "No municipality is linked more than its remaining quota"),
-    # soft (priced in euros)
-    Family("unplaced", False, "Arrivals without a suitable bed (shortage)"),
-    Family("occupancy_band", False, "Occupancy of open locations within the band"),
-    Family("quota_pace", False, "Each municipality receives its weekly share of the quota"),
-    Family("link_distance", False, "Status holders linked near where they live"),
-    Family(
-        "kansrijk_region", False, "Kansrijk arrivals placed near municipalities with quota left"
-    ),
-    Family("moves", False, "Residents moved"),
-    Family("school_moves", False, "School-age children moved"),
-    Family("transport", False, "Travel of placed and moved persons"),
-    Family("bed_cost", False, "Bed cost of placements (noodopvang the expensive last resort)"),
-    Family("stability", False, "Decisions of the previous plan kept"),
+    # hard (structure)
+    household_integrity.FAMILY,
+    suitability.FAMILY,
+    # hard (elastic: an impossible week is diagnosed, not refused)
+    capacity.FAMILY,
+    closing.FAMILY,
+    quota.FAMILY_CAP,
+    # soft (priced in euros for the week)
+    costs.UNPLACED,
+    costs.REGISTRATION_WAIT,
+    unlinked.FAMILY,
+    occupancy_band.FAMILY,
+    quota.FAMILY_PACE,
+    costs.LINK_DISTANCE,
+    *costs.ARC_FAMILIES_SOFT,
+    stability.FAMILY,
 )
 
-BY_NAME = {f.name: f for f in FAMILIES}
+PRICED: tuple[str, ...] = tuple(f.name for f in FAMILIES if f.priced)
+"""Families in the objective, in registry order."""
+
+ELASTIC: tuple[Family, ...] = tuple(f for f in FAMILIES if f.kind is Kind.elastic)
+"""Hard rules with a priced slack: the lexicographic phase keeps them, the diagnosis reads them."""

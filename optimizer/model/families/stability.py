@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from optimizer.model.families.base import Family, Kind
 from optimizer.model.instance import Instance
 from optimizer.model.linear import lin
 
-FAMILY = "stability"
+FAMILY = Family(
+    "stability",
+    Kind.soft,
+    "Decisions of the previous plan kept",
+    "policy.change_eur_per_decision per decision changed (replanning only)",
+)
 
 
 def add_stability(m: pyo.ConcreteModel, inst: Instance) -> None:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from optimizer.model.families.registry import Family
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Family:
+    """A rule family of the sequence: hard (an enforcement literal) or soft (a priced term)."""
+
+    name: str
+    hard: bool
+    title: str
+
 
 FAMILIES: tuple[Family, ...] = (
     # hard (one enforcement literal each)

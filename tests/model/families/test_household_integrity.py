@@ -4,10 +4,11 @@ from tests.builders import UTRECHT, WESTERWOLDE, ZWOLLE, dest, hh, loc, scenario
 
 
 def test_family_is_never_split_over_two_half_free_locations() -> None:
-    # 3 free beds in each azc, the col must empty: a family of 5 fits in neither -> unplaced.
+    # 3 free beds in each azc, and the gvl is over its beds (a court order), so the family cannot
+    # wait there either: a family of 5 fits nowhere whole -> unplaced (never split 3 + 2).
     s = scenario(
         [
-            loc("TA", WESTERWOLDE, "gvl", 5, 5),
+            loc("TA", WESTERWOLDE, "gvl", 4, 5),
             loc("A", ZWOLLE, "azc", 10, 7),
             loc("B", UTRECHT, "azc", 10, 7),
         ],
@@ -17,7 +18,8 @@ def test_family_is_never_split_over_two_half_free_locations() -> None:
     assert dest(plan) == {}
     assert [(u.household, u.persons) for u in plan.unplaced] == [("F", 5)]
     assert plan.kpis.beds_short == 5
-    assert "beds short" in plan.unplaced[0].reason
+    assert plan.unplaced[0].location == "TA"
+    assert "are full at the end of the week" in plan.unplaced[0].reason
     assert plan.status.value == "optimal"  # a shortage is a result, not an infeasibility
 
 
