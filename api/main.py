@@ -29,6 +29,7 @@ from api.routes import (
     quotas,
     reference,
     sequences,
+    uploads,
     whatif,
 )
 from api.schemas import Health
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.audit = audit_writer
     for r in (
         jobs.router, plans.router, sequences.router, explain.router, quotas.router,
-        reference.router, whatif.router, audit.router, pages.router,
+        reference.router, whatif.router, audit.router, pages.router, uploads.router,
     ):
         app.include_router(r)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -124,8 +124,27 @@ def scenario(
     ] = 1000,
     closing: Annotated[int, typer.Option(min=0, help="Closing noodopvang locations.")] = 2,
     national_quota: Annotated[int, typer.Option(min=0, help="Half-year taakstelling.")] = 15_000,
+    locations: Annotated[
+        Path | None,
+        typer.Option(
+            "--locations",
+            help="Your own location register (.csv or .xlsx with the columns of the locations "
+            "sheet) instead of the bundled synthetic set; its 'closing' column says which close.",
+        ),
+    ] = None,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV folder output for Dutch Excel (; , BOM).")
+    ] = False,
 ) -> None:
-    """Generate a seeded weekly scenario from the bundled data."""
+    """Generate a seeded weekly scenario (.json, .xlsx or a CSV folder by the -o suffix)."""
+    register = None
+    if locations is not None:
+        from optimizer.tables.register import read_location_register
+
+        try:
+            register = read_location_register(locations)
+        except DocumentError as e:
+            _fail(e)
     try:
         spec = ScenarioSpec(
             seed=seed,
@@ -139,11 +158,21 @@ def scenario(
             national_quota=national_quota,
         )
         with console.status("generating scenario"):
-            s = generate_scenario(spec)
+            s = generate_scenario(spec, locations=register)
     except ValueError as e:
         _fail(DocumentError("scenario options", [str(e).splitlines()[0]]))
-    _write_json(out, s.model_dump_json(indent=1))
+    write_scenario_file(s, out, excel)
     console.print(_scenario_line(s, out))
+
+
+def write_scenario_file(s: Scenario, out: Path, excel: bool = False) -> None:
+    """A scenario as JSON (``.json``), a workbook (``.xlsx``) or a CSV folder (anything else)."""
+    if out.suffix.lower() == ".json":
+        _write_json(out, s.model_dump_json(indent=1))
+    else:
+        from optimizer.tables.workbook import write_scenario
+
+        write_scenario(s, out, excel_csv=excel)
 
 
 def _scenario_line(s: Scenario, path: Path) -> str:
@@ -158,7 +187,9 @@ def _scenario_line(s: Scenario, path: Path) -> str:
 
 
 @app.command()
-def validate(scenario_file: Annotated[Path, typer.Argument(help="Scenario JSON.")]) -> None:
+def validate(
+    scenario_file: Annotated[Path, typer.Argument(help="Scenario .json, .xlsx or CSV folder.")],
+) -> None:
     """Check a scenario: schema, consistency and reference data, with field paths."""
     try:
         s = load_scenario(scenario_file)
@@ -167,9 +198,47 @@ def validate(scenario_file: Annotated[Path, typer.Argument(help="Scenario JSON."
     console.print(f"[green]valid[/] {_scenario_line(s, scenario_file)}")
 
 
+@app.command()
+def template(
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="week.xlsx, or a folder for CSV files.")
+    ] = Path("week.xlsx"),
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV files for Dutch Excel (; , BOM).")
+    ] = False,
+) -> None:
+    """An empty scenario workbook: a README of every column, drop-downs, an example row."""
+    from optimizer.tables.workbook import write_template
+
+    paths = write_template(out, excel_csv=excel)
+    console.print(
+        f"template written to {out}" + (f" ({len(paths)} files)" if len(paths) > 1 else "")
+    )
+    console.print(f"fill it in, then: coa-plan validate {out}; coa-plan allocate {out} -o plan.xlsx")
+
+
+@app.command()
+def convert(
+    source: Annotated[Path, typer.Argument(help="Scenario .json, .xlsx or CSV folder.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Target .json, .xlsx or folder.")],
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV files for Dutch Excel (; , BOM).")
+    ] = False,
+) -> None:
+    """Convert a scenario between JSON, a workbook and a folder of CSV files (validated)."""
+    try:
+        s = load_scenario(source)
+    except DocumentError as e:
+        _fail(e)
+    if out.resolve() == source.resolve():
+        _fail(DocumentError(str(out), ["-o: the target is the source; give another name"]))
+    write_scenario_file(s, out, excel)
+    console.print(f"converted {source} -> {out}")
+
+
 @app.command("allocate")
 def allocate_cmd(
-    scenario_file: Annotated[Path, typer.Argument(help="Scenario JSON.")],
+    scenario_file: Annotated[Path, typer.Argument(help="Scenario .json, .xlsx or CSV folder.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Where to write the plan JSON.")] = Path(
         "plan.json"
     ),
@@ -278,13 +347,22 @@ def schema(
         console.print(f"wrote {path}")
 
 
+def _beside(plan_file: Path) -> Path:
+    """scenario.json beside the plan, else scenario.xlsx, else a scenario/ CSV folder."""
+    for name in ("scenario.json", "scenario.xlsx", "scenario"):
+        p = plan_file.with_name(name)
+        if p.exists():
+            return p
+    return plan_file.with_name("scenario.json")
+
+
 def _scenario_for(plan_file: Path, scenario_file: Path | None) -> tuple[Scenario, Plan]:
     """The plan and the scenario it was made from (default: scenario.json beside the plan)."""
     from optimizer.documents.io import load_document
     from optimizer.model.solve import scenario_hash
 
     plan = load_document(Plan, plan_file)
-    path = scenario_file or plan_file.with_name("scenario.json")
+    path = scenario_file or _beside(plan_file)
     s = load_scenario(path)
     if scenario_hash(s) != plan.scenario_hash:
         raise DocumentError(
@@ -303,7 +381,7 @@ def explain(
     household: Annotated[str | None, typer.Option(help="Explain one household's decision.")] = None,
     scenario_file: Annotated[
         Path | None,
-        typer.Option("--scenario", help="Scenario JSON (default: scenario.json beside the plan)."),
+        typer.Option("--scenario", help="Scenario .json, .xlsx or CSV folder (default: scenario.json beside the plan)."),
     ] = None,
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help="Write the explanation JSON.")
@@ -417,7 +495,7 @@ def fairness(
 
 
 def _register_subcommands() -> None:
-    from api.cli import serve
+    from api.cli import audit_app, serve
     from optimizer.quotas.cli import quota_app
     from optimizer.sequencing.cli import sequence_command
     from optimizer.whatif.cli import whatif_command
@@ -426,6 +504,7 @@ def _register_subcommands() -> None:
     app.command("sequence")(sequence_command)
     app.command("whatif")(whatif_command)
     app.command("serve")(serve)
+    app.add_typer(audit_app, name="audit")
 
 
 _register_subcommands()

@@ -75,6 +75,10 @@ def reference_errors(s: Scenario) -> list[str]:
 
 def load_scenario(path: Path) -> Scenario:
     """Read and validate a scenario file (schema, consistency and reference data)."""
+    if path.suffix.lower() in (".xlsx", ".csv") or path.is_dir():  # a workbook or a CSV folder
+        from optimizer.tables.workbook import read_scenario
+
+        return read_scenario(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:

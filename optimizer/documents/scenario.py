@@ -177,6 +177,20 @@ class Location(_Doc):
     accepts_amv: bool = False
     school_nearby: bool = False
     cost_per_bed_day: Annotated[float, Field(ge=0, description="EUR per bed-day.")]
+    x_rd_m: Annotated[float | None, Field(ge=0, le=300_000)] = Field(
+        None,
+        description="Own position (optional): RD New easting in metres (EPSG:28992). Maps and "
+        "GIS layers use it; blank: the municipality's centre, flagged as such.",
+    )
+    y_rd_m: Annotated[float | None, Field(ge=289_000, le=629_000)] = Field(
+        None, description="Own position (optional): RD New northing in metres (EPSG:28992)."
+    )
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> Self:
+        if (self.x_rd_m is None) != (self.y_rd_m is None):
+            raise ValueError("give both x_rd_m and y_rd_m (the location's own position), or neither")
+        return self
 
     @property
     def is_amv_location(self) -> bool:

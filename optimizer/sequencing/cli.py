@@ -14,8 +14,8 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from optimizer.documents.io import DocumentError, load_scenario
 from optimizer.documents.plan import Plan
-from optimizer.documents.scenario import Scenario
 from optimizer.sequencing.data import SequenceInputError
 from optimizer.sequencing.document import Sequence, SequenceOptions
 from optimizer.sequencing.solve import sequence
@@ -77,7 +77,9 @@ def summary_table(seq: Sequence) -> Table:
 
 
 def sequence_command(
-    scenario: Annotated[Path, typer.Argument(help="Scenario JSON (the planning week).")],
+    scenario: Annotated[
+        Path, typer.Argument(help="Scenario .json, .xlsx or CSV folder (the planning week).")
+    ],
     plan: Annotated[Path, typer.Argument(help="Plan JSON from `coa-plan allocate`.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the sequence JSON.")],
     days: Annotated[int, typer.Option(help="Days in the horizon.")] = 7,
@@ -85,7 +87,10 @@ def sequence_command(
     seats: Annotated[int, typer.Option(help="Seats per bus.")] = 50,
 ) -> None:
     """Order the plan's moves day by day and into bus trips, never overfilling a location."""
-    s = load_document(scenario, Scenario)
+    try:
+        s = load_scenario(scenario)  # .json, .xlsx or a CSV folder
+    except DocumentError as e:
+        raise _fail([f"{e.source}: {x}" for x in e.problems[:20]]) from None
     p = load_document(plan, Plan)
     try:
         opts = SequenceOptions(days=days, time_limit_s=time_limit, seats=seats)

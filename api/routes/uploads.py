@@ -1,0 +1,82 @@
+"""Submit a week as an Excel workbook: the same solve job as ``POST /v1/jobs``, read from .xlsx.
+
+The body is the workbook's bytes (``Content-Type: application/vnd.openxmlformats-officedocument.
+spreadsheetml.sheet``). A bad cell answers 422 with one entry per problem whose ``loc`` is
+``["body", sheet, row, column]``, the row as Excel shows it, and whose ``msg`` is the line the
+command line prints (``households row 14, column size: must be at least 1 (got 0)``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+
+from api.deps import Planner, SettingsDep
+from api.errors import ERRORS
+from api.routes.jobs import _job_created, _store_and_queue
+from optimizer.documents.io import DocumentError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+_CELL = re.compile(r"^(\w+) rows? ([\d, ]+?)(?:, column ([\w.() ]+?))?: ")
+
+
+def cell_loc(problem: str) -> list[str | int]:
+    """'households row 14, column size: ...' -> ['body', 'households', 14, 'size']."""
+    m = _CELL.match(problem)
+    if not m:
+        return ["body"]
+    loc: list[str | int] = ["body", m.group(1), int(m.group(2).split(",")[0])]
+    if m.group(3):
+        loc.append(m.group(3).split(" ")[0])
+    return loc
+
+
+def _read(data: bytes) -> Any:
+    from optimizer.tables.workbook import read_scenario_bytes
+
+    return read_scenario_bytes(data, "workbook")
+
+
+@router.post(
+    "/workbook",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={**ERRORS(400, 401, 403, 413, 503), 415: {"description": "not an .xlsx body"}},
+    openapi_extra={
+        "requestBody": {"required": True, "content": {XLSX: {"schema": {"type": "string",
+                                                                          "format": "binary"}}}}
+    },
+)
+async def submit_workbook(
+    who: Planner,
+    request: Request,
+    settings: SettingsDep,
+    time_limit_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
+    mip_rel_gap: Annotated[float | None, Query(ge=0, le=1)] = None,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 20261122,
+) -> Response:
+    """Queue a weekly allocation of the week in this workbook (template: ``coa-plan template``)."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != XLSX:
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                            detail=f"send the workbook with Content-Type: {XLSX}")
+    data = await request.body()
+    loop = asyncio.get_running_loop()
+    try:
+        scenario = await loop.run_in_executor(request.app.state.submit_pool, _read, data)
+    except DocumentError as e:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            detail=[{"loc": cell_loc(p), "msg": p, "type": "invalid_cell"} for p in e.problems],
+        ) from None
+    options: dict[str, object] = {
+        "time_limit_s": min(time_limit_s or settings.time_limit_s, settings.max_time_limit_s),
+        "mip_rel_gap": settings.mip_rel_gap if mip_rel_gap is None else mip_rel_gap,
+        "seed": seed,
+    }
+    row = await loop.run_in_executor(
+        request.app.state.submit_pool, _store_and_queue, request, scenario, who.name, options
+    )
+    return _job_created(row, settings.retry_after_s)
