@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -36,19 +37,19 @@ async def get_principal(
     request: Request,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The caller from the bearer token: 401 without a valid one. Async (no threadpool hop); the
-    audit middleware has usually resolved the token already (``scope['state']['coa_auth']``)."""
-    principal = None
+    """The caller from the bearer token: 401 without a valid one (expired, revoked, unknown).
+    The audit middleware has resolved the token already (``scope['state']['coa_auth']``)."""
+    principal, why = None, "missing bearer token"
     if creds is not None and creds.scheme.lower() == "bearer":
         seen = request.scope.get("state", {}).get("coa_auth")
         if seen is not None and seen[0] == creds.credentials:
-            principal = seen[1]
+            principal, why = seen[1], seen[2]
         else:
-            principal = request.app.state.tokens.lookup(creds.credentials)
+            principal, why = await request.app.state.tokens.resolve(creds.credentials)
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            detail="missing or unknown bearer token",
+            detail=f"missing or unusable bearer token ({why or 'unknown token'})",
             headers={"WWW-Authenticate": "Bearer"},
         )
     return principal  # type: ignore[no-any-return]
@@ -73,10 +74,22 @@ SessionDep = Annotated[Session, Depends(get_session)]
 JobsDep = Annotated[JobManager, Depends(get_jobs)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AnyUser = Annotated[Principal, Depends(get_principal)]
-Planner = Annotated[Principal, Depends(require(Role.planner))]
-PlanReader = Annotated[Principal, Depends(require(Role.planner, Role.supervisor, Role.analyst))]
-QuotaReader = Annotated[Principal, Depends(require(Role.planner, Role.supervisor))]
-Analyst = Annotated[Principal, Depends(require(Role.planner, Role.analyst))]
+Planner = Annotated[Principal, Depends(require(Role.planner, Role.admin))]
+PlanReader = Annotated[
+    Principal, Depends(require(Role.planner, Role.admin, Role.supervisor, Role.analyst))
+]
+QuotaReader = Annotated[Principal, Depends(require(Role.planner, Role.admin, Role.supervisor))]
+Analyst = Annotated[Principal, Depends(require(Role.planner, Role.admin, Role.analyst))]
+Auditor = Annotated[Principal, Depends(require(Role.auditor))]
+
+
+def may_stop(principal: Principal, owner: str) -> None:
+    """Only a job's owner or an admin may stop it (403 for anyone else)."""
+    if principal.role is not Role.admin and principal.name != owner:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail="only the job's owner or an admin may stop it",
+        )
 
 
 def scope_province(principal: Principal, asked: str | None) -> str | None:
@@ -89,3 +102,25 @@ def scope_province(principal: Principal, asked: str | None) -> str | None:
             )
         return principal.province
     return asked
+
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def shown(value: str, limit: int = 80) -> str:
+    """A client-sent id as it may appear in a message: repr, cut."""
+    r = repr(value)
+    return r if len(r) <= limit else r[: limit - 4] + "...'"
+
+
+def not_found(what: str, key: str) -> HTTPException:
+    """The one 404 for an unknown object and for one outside the caller's scope."""
+    return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no {what} {shown(key)}")
+
+
+def row_id(what: str, key: str) -> str:
+    """``key`` if it can be a stored id (a UUID); anything else is unknown (404) without asking
+    the database, which may refuse the value (a NUL byte on PostgreSQL)."""
+    if not _UUID.match(key):
+        raise not_found(what, key)
+    return key

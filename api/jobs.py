@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing as mp
+import os
 import threading
 import time
 import uuid
@@ -34,9 +35,11 @@ from api.db.models import (
 )
 from optimizer.documents.plan import Plan
 
-KINDS = ("allocate", "sequence", "whatif")
-"""Job kinds: a weekly allocation of a scenario, the day-by-day sequence of a plan's moves, or a
-what-if study (a RunSpec in ``options``, no scenario)."""
+KINDS = {"allocate": "weekly", "sequence": "weekly", "whatif": "study"}
+"""Job kinds and their lane: a weekly allocation of a scenario and the day-by-day sequence of a
+plan's moves share the *weekly* lane; what-if studies (a RunSpec in ``options``, no scenario) have
+their own *study* lane, queue and solve processes, so a weekly solve never waits behind a study."""
+LANES = ("weekly", "study")
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,22 @@ class _Running:
     cancel: threading.Event = field(default_factory=threading.Event)
 
 
+@dataclass(frozen=True)
+class Lane:
+    """Solve processes, queue slots and the wall-clock cap of one lane."""
+
+    workers: int = 1
+    queue_size: int = 8
+    wall_s: float = 1800.0
+
+
+def process_ended(exitcode: int | None) -> str:
+    """Planner-readable end of a solver process that sent no result."""
+    if exitcode is not None and exitcode < 0:
+        return f"the solver process ended (signal {-exitcode})"
+    return f"the solver process ended (exit code {exitcode})"
+
+
 class JobManager:
     """Queue and run solve jobs; the database is the source of truth for their state."""
 
@@ -61,14 +80,17 @@ class JobManager:
         queue_size: int = 8,
         max_attempts: int = 2,
         requeue_on_restart: bool = True,
+        study: Lane | None = None,
+        wall_s: float = 1800.0,
+        memory_mb: int | None = None,
     ) -> None:
         self.sessions = sessions
-        self.workers = workers
-        self.queue_size = queue_size
+        self.lanes = {"weekly": Lane(workers, queue_size, wall_s), "study": study or Lane(1, 4)}
         self.max_attempts = max_attempts
         self.requeue_on_restart = requeue_on_restart
-        self._queue: deque[str] = deque()
-        self._reserved = 0  # slots taken by submissions still committing their row
+        self.memory_mb = memory_mb
+        self._queues: dict[str, deque[str]] = {lane: deque() for lane in LANES}
+        self._reserved = dict.fromkeys(LANES, 0)  # slots taken by submissions still committing
         self._cond = threading.Condition()
         self._running: dict[str, _Running] = {}
         self._threads: list[threading.Thread] = []
@@ -89,12 +111,14 @@ class JobManager:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
-        """Recover jobs from before a restart, then start the dispatcher threads."""
+        """Recover jobs from before a restart, then start the dispatcher threads of each lane."""
         self.recover()
-        for i in range(self.workers):
-            t = threading.Thread(target=self._loop, name=f"solve-dispatch-{i}", daemon=True)
-            t.start()
-            self._threads.append(t)
+        for lane in LANES:
+            for i in range(self.lanes[lane].workers):
+                t = threading.Thread(target=self._loop, args=(lane,), daemon=True,
+                                     name=f"solve-dispatch-{lane}-{i}")
+                t.start()
+                self._threads.append(t)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop dispatching; running solves are killed and left 'running' for the next start."""
@@ -121,7 +145,7 @@ class JobManager:
                     row.status = JobStatus.queued
                     row.progress = 0.0
                     row.error = f"service restarted while {was}; queued again"
-                    self._queue.append(row.id)
+                    self._queues[KINDS.get(row.kind, "weekly")].append(row.id)
                 else:
                     row.status = JobStatus.failed
                     row.finished_at = utcnow()
@@ -147,10 +171,11 @@ class JobManager:
         The queue slot is reserved under the lock and the row committed outside it, so one slow
         commit does not hold up other submissions or the dispatcher."""
         assert kind in KINDS, kind
+        lane = KINDS[kind]
         with self._cond:
-            if len(self._queue) + self._reserved >= self.queue_size:
-                raise QueueFull(f"{len(self._queue)} jobs waiting")
-            self._reserved += 1
+            if len(self._queues[lane]) + self._reserved[lane] >= self.lanes[lane].queue_size:
+                raise QueueFull(f"{len(self._queues[lane])} {lane} jobs waiting")
+            self._reserved[lane] += 1
         try:
             row = JobRow(
                 id=str(uuid.uuid4()), kind=kind, status=JobStatus.queued, progress=0.0,
@@ -162,22 +187,23 @@ class JobManager:
                 s.commit()
         except BaseException:
             with self._cond:
-                self._reserved -= 1
+                self._reserved[lane] -= 1
             raise
         with self._cond:
-            self._reserved -= 1
-            self._queue.append(row.id)
-            self._cond.notify()
+            self._reserved[lane] -= 1
+            self._queues[lane].append(row.id)
+            self._cond.notify_all()
         self._changed(row.id)
         return row
 
     def cancel(self, job_id: str) -> None:
         """Stop a job: a queued one is dropped, a running one has its process killed."""
         with self._cond:
-            if job_id in self._queue:
-                self._queue.remove(job_id)
-                self._finish(job_id, JobStatus.cancelled, error="cancelled while queued")
-                return
+            for q in self._queues.values():
+                if job_id in q:
+                    q.remove(job_id)
+                    self._finish(job_id, JobStatus.cancelled, error="cancelled while queued")
+                    return
             running = self._running.get(job_id)
         if running is not None:
             running.cancel.set()
@@ -185,8 +211,11 @@ class JobManager:
                 running.process.kill()
 
     def queued(self) -> int:
-        """Jobs waiting in the queue."""
-        return len(self._queue)
+        """Jobs waiting in the queues."""
+        return sum(len(q) for q in self._queues.values())
+
+    def _is_queued(self, job_id: str) -> bool:
+        return any(job_id in q for q in self._queues.values())
 
     def stop_job(self, row: JobRow, session: Session, timeout: float = 10.0) -> JobRow:
         """Stop a queued or running job and return its row as it ends (a finished job is left
@@ -201,7 +230,7 @@ class JobManager:
         """Block until this job is neither queued nor running here."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            if job_id not in self._queue and job_id not in self._running:
+            if not self._is_queued(job_id) and job_id not in self._running:
                 return True
             time.sleep(0.05)
         return False
@@ -210,26 +239,28 @@ class JobManager:
         """Block until no job is queued or running (tests)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            if not self._queue and not self._running:
+            if not self.queued() and not self._running:
                 return True
             time.sleep(0.05)
         return False
 
     # -- dispatcher ------------------------------------------------------------------------------
-    def _loop(self) -> None:
+    def _loop(self, lane: str = "weekly") -> None:
+        q = self._queues[lane]
         while True:
             with self._cond:
-                while not self._queue and not self._stopping:
+                while not q and not self._stopping:
                     self._cond.wait()
                 if self._stopping:
                     return
-                job_id = self._queue.popleft()
+                job_id = q.popleft()
                 self._running[job_id] = _Running()
             try:
                 self._run(job_id)
-            except Exception as e:  # noqa: BLE001 - a job must never be lost silently
+            except Exception:  # noqa: BLE001 - a job must never be lost silently
                 log.exception("job %s failed in the dispatcher", job_id)
-                self._finish(job_id, JobStatus.failed, error=f"internal error: {e}")
+                self._finish(job_id, JobStatus.failed,
+                             error=f"internal error; details are in the server log (job {job_id})")
             finally:
                 with self._cond:
                     self._running.pop(job_id, None)
@@ -275,26 +306,69 @@ class JobManager:
             s.commit()
         self._changed(job_id)
         running = self._running[job_id]
+        wall_s = self.lanes[KINDS.get(kind, "weekly")].wall_s
+        result, exitcode, timed_out = self._attempt(job_id, running, kind, body, plan_body,
+                                                    options, wall_s)
+        if result is None and not timed_out and not running.cancel.is_set():
+            log.warning("job %s: %s; retried once in a new process", job_id,
+                        process_ended(exitcode))
+            result, exitcode, timed_out = self._attempt(job_id, running, kind, body, plan_body,
+                                                        options, wall_s)
+        if running.cancel.is_set():
+            self._finish(job_id, JobStatus.cancelled, error="cancelled while running")
+        elif timed_out:
+            self._finish(job_id, JobStatus.failed,
+                         error=f"the job ran longer than its wall-clock limit of {wall_s:g} s "
+                         "and was stopped")
+        elif result is None:
+            self._finish(job_id, JobStatus.failed, error=process_ended(exitcode))
+        elif result[0] == "error":
+            self._finish(job_id, JobStatus.failed, error=result[1][:4000])
+        elif kind == "sequence":
+            self._store_sequence(job_id, result[1])
+        elif kind == "whatif":
+            self._store_whatif(job_id, result[1])
+        else:
+            self._store_plan(job_id, result[1])
+
+    def _attempt(
+        self, job_id: str, running: _Running, kind: str, body: str, plan_body: str | None,
+        options: dict[str, object], wall_s: float,
+    ) -> tuple[tuple[str, str] | None, int | None, bool]:
+        """One solver process: (result or None, its exit code, whether the wall clock ran out).
+        Messages from the child are ``(what, payload)``; an error's payload is (the message for
+        the planner, the details for the server log)."""
         parent, child = self._ctx.Pipe(duplex=False)
         proc = self._ctx.Process(
-            target=_child_entry, args=(child, kind, body, plan_body, options),
+            target=_child_entry,
+            args=(child, kind, body, plan_body, options, os.getpid(), self.memory_mb),
             name=f"{kind}-{job_id[:8]}", daemon=True,
         )
         running.process = proc
         proc.start()
         child.close()
         result: tuple[str, str] | None = None
+        deadline = time.monotonic() + wall_s
+        timed_out = False
         try:
             while result is None:
                 if running.cancel.is_set():
                     break
+                if time.monotonic() > deadline:
+                    timed_out = True
+                    break
                 if parent.poll(0.2):
                     try:
                         what, payload = parent.recv()
-                    except EOFError:
+                    except (EOFError, OSError):
                         break
                     if what == "progress":
                         self._update(job_id, progress=float(payload))
+                    elif what == "error":
+                        public, detail = payload
+                        if detail:
+                            log.error("job %s failed in the solver process:\n%s", job_id, detail)
+                        result = ("error", str(public))
                     else:
                         result = (what, payload)
                 elif not proc.is_alive() and not parent.poll(0):
@@ -304,19 +378,7 @@ class JobManager:
             if proc.is_alive() and result is None:
                 proc.kill()
             proc.join(5)
-        if running.cancel.is_set():
-            self._finish(job_id, JobStatus.cancelled, error="cancelled while running")
-        elif result is None:
-            self._finish(job_id, JobStatus.failed,
-                         error=f"solver process ended without a plan (exit code {proc.exitcode})")
-        elif result[0] == "error":
-            self._finish(job_id, JobStatus.failed, error=result[1])
-        elif kind == "sequence":
-            self._store_sequence(job_id, result[1])
-        elif kind == "whatif":
-            self._store_whatif(job_id, result[1])
-        else:
-            self._store_plan(job_id, result[1])
+        return result, proc.exitcode, timed_out
 
     def _store_plan(self, job_id: str, plan_json: str) -> None:
         plan = Plan.model_validate_json(plan_json)
@@ -366,10 +428,12 @@ class JobManager:
 
 
 def _child_entry(
-    conn: object, kind: str, body: str, plan_body: str | None, options: dict[str, object]
+    conn: object, kind: str, body: str, plan_body: str | None, options: dict[str, object],
+    service_pid: int | None = None, memory_mb: int | None = None,
 ) -> None:
-    from api.worker import sequence_in_child, solve_in_child, whatif_in_child
+    from api.worker import guard, sequence_in_child, solve_in_child, whatif_in_child
 
+    guard(service_pid, memory_mb)
     if kind == "whatif":
         whatif_in_child(conn, options)  # type: ignore[arg-type]
     elif kind == "sequence":

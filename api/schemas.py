@@ -106,14 +106,29 @@ class ProvinceOut(BaseModel):
 
 
 class AuditOut(BaseModel):
+    """One audited request: what the client sent is escaped (``%XX``) and cut to its column;
+    the query and body are kept as ``input_hash`` (sha256)."""
+
     id: int
     at: dt.datetime
+    request_id: str
     who: str
     role: str | None
     method: str
     path: str
     input_hash: str
     status_code: int
+    objects: str = Field(description="Objects touched: path ids and created jobs, comma-separated.")
+    reason: str = Field(description="Why the request was refused, for 4xx/5xx answers.")
+    prev_hash: str
+    row_hash: str
+
+
+class AuditPage(BaseModel):
+    """A page of audit rows, newest first; pass ``next_before_id`` as ``before_id`` for more."""
+
+    rows: list[AuditOut]
+    next_before_id: int | None
 
 
 class Health(BaseModel):

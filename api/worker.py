@@ -5,10 +5,17 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
+import os
 import signal
 import sys
+import threading
+import time
+import traceback
 from multiprocessing.connection import Connection
 
+from pydantic import ValidationError
+
+from optimizer.documents.io import DocumentError, validation_messages
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
 from optimizer.model.solve import SolveOptions, allocate
@@ -24,9 +31,59 @@ def die_with_parent() -> None:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def solve_in_child(conn: Connection, scenario_json: str, options: dict[str, float]) -> None:
-    """Solve; send ``("progress", x)``, then ``("done", plan_json)`` or ``("error", msg)``."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def guard(service_pid: int | None, memory_mb: int | None, interval_s: float = 0.25) -> None:
+    """Limits of a solve process: an address-space cap of ``memory_mb`` and a watchdog thread
+    that ends the process within ``interval_s`` of the service's end (the forkserver, its real
+    parent, may outlive the service by seconds)."""
     die_with_parent()
+    if memory_mb is not None:
+        import resource
+
+        with contextlib.suppress(ValueError, OSError):
+            limit = memory_mb * 2**20
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if hard != resource.RLIM_INFINITY:
+                limit = min(limit, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    if service_pid is None:
+        return
+
+    def watch() -> None:
+        while _alive(service_pid):
+            time.sleep(interval_s)
+        os._exit(70)
+
+    threading.Thread(target=watch, name="service-watchdog", daemon=True).start()
+
+
+def failure(e: BaseException, what: str) -> tuple[str, tuple[str, str]]:
+    """The error message of a failed job: planner-readable for bad input and memory, a plain
+    statement otherwise; the traceback goes to the server log only."""
+    detail = traceback.format_exc()
+    if isinstance(e, MemoryError):
+        public = f"the {what} needed more memory than a job may use (COA_API_JOB_MEMORY_MB)"
+    elif isinstance(e, DocumentError):
+        public = "; ".join(e.problems)
+    elif isinstance(e, ValidationError):
+        public = "; ".join(validation_messages(e))[:2000]
+    else:
+        public = f"the {what} failed with an internal error; details are in the server log"
+    return ("error", (public, detail))
+
+
+def solve_in_child(conn: Connection, scenario_json: str, options: dict[str, float]) -> None:
+    """Solve; send ``("progress", x)``, then ``("done", plan_json)`` or ``("error", (message,
+    details))``."""
     try:
         scenario = Scenario.model_validate_json(scenario_json)
         conn.send(("progress", 0.2))
@@ -39,7 +96,7 @@ def solve_in_child(conn: Connection, scenario_json: str, options: dict[str, floa
         plan = allocate(scenario, opts)
         conn.send(("done", plan.model_dump_json()))
     except Exception as e:  # noqa: BLE001 - reported to the job, never lost
-        conn.send(("error", f"{type(e).__name__}: {e}"))
+        conn.send(failure(e, "weekly allocation"))
     finally:
         conn.close()
 
@@ -49,7 +106,6 @@ def sequence_in_child(
 ) -> None:
     """Sequence a plan's moves with CP-SAT in this (already isolated) process; progress is the
     share of the time limit used, reported on every improving solution."""
-    die_with_parent()
     try:
         scenario = Scenario.model_validate_json(scenario_json)
         plan = Plan.model_validate_json(plan_json)
@@ -63,7 +119,7 @@ def sequence_in_child(
         seq = sequence(scenario, plan, opts, progress=progress, isolate=False)
         conn.send(("done", seq.model_dump_json()))
     except Exception as e:  # noqa: BLE001 - reported to the job, never lost
-        conn.send(("error", f"{type(e).__name__}: {e}"))
+        conn.send(failure(e, "sequencing"))
     finally:
         conn.close()
 
@@ -74,7 +130,6 @@ def whatif_in_child(conn: Connection, spec: dict[str, object]) -> None:
     result is the comparison table (mean over seeds per variant and inflow) and, with a
     selection, the chosen sites. Problems of the variants against the start week end the job
     with messages naming the field path."""
-    die_with_parent()
     try:
         from optimizer.whatif.documents import RunSpec
         from optimizer.whatif.report import compare
@@ -84,7 +139,7 @@ def whatif_in_child(conn: Connection, spec: dict[str, object]) -> None:
         run = RunSpec.model_validate(spec)
         conn.send(("progress", 0.15))
         if problems := check_variants(run, start_scenario(run.start)):
-            conn.send(("error", "; ".join(problems)))
+            conn.send(("error", ("; ".join(problems), "")))
             return
 
         def progress(done: int, total: int) -> None:
@@ -110,6 +165,6 @@ def whatif_in_child(conn: Connection, spec: dict[str, object]) -> None:
             "seconds": round(sweep.seconds, 3),
         })))
     except Exception as e:  # noqa: BLE001 - reported to the job, never lost
-        conn.send(("error", f"{type(e).__name__}: {e}"))
+        conn.send(failure(e, "what-if study"))
     finally:
         conn.close()

@@ -122,15 +122,35 @@ class WhatIfResultRow(Base):
 
 
 class AuditRow(Base):
-    """Who asked what, when, with which input hash, and what they got."""
+    """Who asked what, when, with which input hash, and what they got; one link of a hash chain.
+
+    Every client-sent value is stored escaped and cut to its column (:func:`api.audit.safe_text`),
+    so the database never refuses a row for what a client sent. ``row_hash`` is the sha256 of the
+    row's fields and ``prev_hash`` (the previous row's ``row_hash``): removing or altering a row
+    breaks the chain (``coa-plan audit verify``)."""
 
     __tablename__ = "audit"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    who: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str] = mapped_column(String(32), index=True, default="")
+    who: Mapped[str] = mapped_column(String(64), index=True)
     role: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    method: Mapped[str] = mapped_column(String(8))
+    method: Mapped[str] = mapped_column(String(16))
     path: Mapped[str] = mapped_column(String(512))
     input_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
+    objects: Mapped[str] = mapped_column(String(512), default="")
+    reason: Mapped[str] = mapped_column(String(256), default="")
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    row_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class RevokedTokenRow(Base):
+    """A static token that may no longer be used (``python -m api.tokens revoke``), by its hash."""
+
+    __tablename__ = "revoked_tokens"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    revoked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

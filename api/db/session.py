@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,9 +18,34 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None for memory databases and other backends)."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def private_files(db: Path) -> None:
+    """The database file and its WAL/SHM files readable by the service's user only (0600)."""
+    if not db.exists():
+        db.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(db, os.O_CREAT | os.O_WRONLY, 0o600))
+    for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(p, 0o600)
+
+
 def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL, a busy timeout and cross-thread use."""
+    """An engine; SQLite gets WAL with ``synchronous=FULL`` (a committed audit row survives a
+    power cut, not only a crash), a busy timeout, cross-thread use and files only the service's
+    user can read."""
     if url.startswith("sqlite"):
+        db = sqlite_path(url)
+        if db is not None:
+            private_files(db)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=20,
             max_overflow=20,
@@ -28,10 +55,12 @@ def make_engine(url: str) -> Engine:
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA wal_autocheckpoint=0")
             cur.close()
+            if db is not None:
+                private_files(db)
 
         return engine
     return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)

@@ -13,12 +13,12 @@ from fastapi import APIRouter, Body, HTTPException, Query, Request, status
 
 from api.core.config import Role
 from api.db.models import PlanRow, ScenarioRow
-from api.deps import PlanReader, QuotaReader, scope_province
-from api.errors import ERRORS
+from api.deps import PlanReader, QuotaReader, not_found, row_id, scope_province, shown
+from api.errors import ERRORS, unprocessable
 from api.routes.plans import Province
 from api.tokens import Principal
 from api.views import in_province, parse_plan, parse_scenario
-from optimizer.documents.scenario import Household
+from optimizer.documents.scenario import Household, Scenario, consistency_errors
 from optimizer.explain.decision import explain_household
 from optimizer.explain.documents import (
     FairnessReport,
@@ -41,9 +41,9 @@ def plan_context(request: Request, plan_id: str) -> PlanContext:
     if ctx is not None:
         return ctx
     with request.app.state.sessions() as s:
-        row = s.get(PlanRow, plan_id)
+        row = s.get(PlanRow, row_id("plan", plan_id))
         if row is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no plan {plan_id!r}")
+            raise not_found("plan", plan_id)
         scen = s.get(ScenarioRow, row.scenario_hash)
         assert scen is not None
         scenario = parse_scenario(scen.hash, scen.body)
@@ -73,12 +73,17 @@ def plan_explanation(
     return out.model_copy(update={"families": families, "conflicts": conflicts})
 
 
+def _no_household(household: str) -> HTTPException:
+    """One 404 for an unknown household and for one outside a supervisor's province."""
+    return HTTPException(status.HTTP_404_NOT_FOUND,
+                         detail=f"household {shown(household)} is not in the plan's scenario")
+
+
 def _household_province(ctx: PlanContext, household: str) -> set[str]:
     """The places a household touches in this plan: where it is, and where it goes or is linked."""
     h = next((x for x in ctx.scenario.households if x.id == household), None)
     if h is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND,
-                            detail=f"household {household!r} is not in the plan's scenario")
+        raise _no_household(household)
     return {h.location, ctx.decision.get(h.id, h.location), ctx.link_of.get(h.id, "")}
 
 
@@ -89,27 +94,27 @@ def household_explanation(
 ) -> HouseholdExplanation:
     """Why this household is where the plan puts it: the chosen place and its cost components, the
     best alternatives and the rules that rule out the others. Supervisors: households at, going to
-    or linked into their province (others 403); alternatives limited to their province."""
+    or linked into their province (others 404, as unknown ones); alternatives limited to their
+    province."""
     ctx = plan_context(request, plan_id)
     touched = _household_province(ctx, household_id)
+    inside = in_province(who.province, ctx.scenario) if who.province is not None else None
+    if who.role is Role.supervisor and not (inside and any(inside(w) for w in touched if w)):
+        raise _no_household(household_id)
     try:
         out = explain_household(ctx.scenario, ctx.plan, household_id, ctx=ctx)
-    except KeyError as e:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(e).strip("'\"")) from None
-    if who.role is not Role.supervisor:
+    except KeyError:
+        raise _no_household(household_id) from None
+    if inside is None:
         return out
-    assert who.province is not None
-    inside = in_province(who.province, ctx.scenario)
-    if not any(inside(w) for w in touched if w):
-        raise HTTPException(status.HTTP_403_FORBIDDEN,
-                            detail=f"household {household_id!r} is not in {who.province}")
     return out.model_copy(update={
         "alternatives": [o for o in out.alternatives if inside(o.where)],
         "ruled_out": [r for r in out.ruled_out if inside(r.where)],
     })
 
 
-@router.post("/recommend", response_model=Recommendation, responses=ERRORS(400, 401, 403, 404))
+@router.post("/recommend", response_model=Recommendation,
+             responses=ERRORS(400, 401, 403, 404, 422))
 def recommend_household(
     plan_id: str,
     household: Annotated[Household, Body()],
@@ -119,21 +124,38 @@ def recommend_household(
 ) -> Recommendation:
     """The best ``k`` places for one new household (``location``: where it is now), by greedy
     insertion into this plan, every hard rule checked (no re-solve). Supervisors: households in
-    their province, places in their province."""
+    their province, places in their province (a location elsewhere is 422, as an unknown one).
+    The household passes the same consistency checks as in a submitted scenario (an arrival at
+    a col or gvl, a known linked_gm_code, an id not yet used)."""
     ctx = plan_context(request, plan_id)
-    if household.location not in ctx.loc_index:
+    pv = _supervised(who)
+    if household.location not in ctx.loc_index or (
+        pv is not None and not in_province(pv, ctx.scenario)(household.location)
+    ):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=[{
             "loc": ["body", "location"], "type": "reference_error",
             "msg": f"location: {household.location!r} is not in the plan's scenario"}])
-    pv = _supervised(who)
-    if pv is not None and not in_province(pv, ctx.scenario)(household.location):
-        raise HTTPException(status.HTTP_403_FORBIDDEN,
-                            detail=f"location {household.location!r} is not in {pv}")
+    if problems := household_errors(ctx.scenario, household):
+        raise unprocessable(problems)
     out = recommend(ctx.scenario, ctx.plan, household, k=k if pv is None else 1000, ctx=ctx)
     if pv is None:
         return out
     inside = in_province(pv, ctx.scenario)
     return out.model_copy(update={"options": [o for o in out.options if inside(o.where)][:k]})
+
+
+def household_errors(scenario: Scenario, household: Household) -> list[str]:
+    """The scenario's own consistency checks for one more household (those about it alone:
+    where it is, its link, a duplicate id), with its fields named as in the request body."""
+    if any(h.id == household.id for h in scenario.households):
+        return [f"id: household {household.id!r} is already in the plan's scenario"]
+    alone = Scenario.model_construct(
+        week=scenario.week, half_year=scenario.half_year, policy=scenario.policy,
+        locations=scenario.locations, municipalities=scenario.municipalities,
+        households=[household], pins=[],
+    )
+    return [e.removeprefix("households[0].") for e in consistency_errors(alone)
+            if e.startswith("households[0].")]
 
 
 def _supervised(who: Principal) -> str | None:

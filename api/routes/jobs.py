@@ -5,20 +5,22 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 from sqlalchemy import select
 
+from api.audit import mark
+from api.body import body_schema, read_body
 from api.cache import ResponseCache
 from api.db.models import JobRow, JobStatus, PlanRow, SequenceRow
-from api.deps import JobsDep, Planner, SessionDep, SettingsDep
+from api.deps import JobsDep, Planner, SessionDep, SettingsDep, may_stop, not_found, row_id
 from api.errors import ERRORS, unprocessable
 from api.jobs import JobManager, QueueFull
 from api.schemas import JobDetail, JobOut
 from api.store import add_scenario
 from api.views import parse_plan
-from optimizer.documents.io import reference_errors
+from optimizer.documents.io import submission_errors
 from optimizer.documents.scenario import Scenario
 from optimizer.sequencing.document import Sequence
 
@@ -26,18 +28,17 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
 
 def _job(s: SessionDep, job_id: str) -> JobRow:
-    row = s.get(JobRow, job_id)
+    row = s.get(JobRow, row_id("job", job_id))
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no job {job_id!r}")
+        raise not_found("job", job_id)
     return row
 
 
 @router.post(
     "", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
-    responses=ERRORS(400, 401, 403, 422, 503),
+    responses=ERRORS(400, 401, 403, 413, 422, 503), openapi_extra=body_schema(Scenario),
 )
 async def submit_job(
-    scenario: Annotated[Scenario, Body()],
     who: Planner,
     request: Request,
     settings: SettingsDep,
@@ -45,10 +46,11 @@ async def submit_job(
     mip_rel_gap: Annotated[float | None, Query(ge=0, le=1)] = None,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 20261122,
 ) -> Response:
-    """Queue a weekly allocation of this scenario; answers at once with the job id.
+    """Queue a weekly allocation of this scenario (the body); answers at once with the job id.
 
-    The body is validated on the event loop; storing the scenario and the job runs on the small
-    submission pool (``app.state.submit_pool``), so a submission never waits behind readers."""
+    The body is parsed and validated, and the scenario and the job stored, on the small
+    submission pool (``app.state.submit_pool``): never on the event loop, and never behind
+    readers. A scenario without households is 422 (nothing to plan)."""
     options: dict[str, object] = {
         "time_limit_s": min(time_limit_s or settings.time_limit_s, settings.max_time_limit_s),
         "mip_rel_gap": settings.mip_rel_gap if mip_rel_gap is None else mip_rel_gap,
@@ -56,14 +58,18 @@ async def submit_job(
     }
     loop = asyncio.get_running_loop()
     pool = request.app.state.submit_pool
+    scenario = await read_body(request, Scenario, pool)
+    assert scenario is not None
     row = await loop.run_in_executor(pool, _store_and_queue, request, scenario, who.name, options)
+    if isinstance(row, JobRow):
+        mark(request.scope, f"job:{row.id}", f"scenario:{row.scenario_hash}")
     return _job_created(row, settings.retry_after_s)
 
 
 def _store_and_queue(
     request: Request, scenario: Scenario, owner: str, options: dict[str, object]
 ) -> JobRow | QueueFull | list[str]:
-    if errors := reference_errors(scenario):
+    if errors := submission_errors(scenario):
         return errors
     try:
         with request.app.state.sessions() as s:  # the scenario and its job: one transaction
@@ -132,6 +138,8 @@ def get_job(job_id: str, _: Planner, s: SessionDep) -> JobDetail:
 
 
 @router.delete("/{job_id}", response_model=JobOut, responses=ERRORS(401, 403, 404))
-def cancel_job(job_id: str, _: Planner, s: SessionDep, jobs: JobsDep) -> JobRow:
-    """Stop a queued or running job (a finished job is left as it is)."""
-    return jobs.stop_job(_job(s, job_id), s)
+def cancel_job(job_id: str, who: Planner, s: SessionDep, jobs: JobsDep) -> JobRow:
+    """Stop a queued or running job (a finished job is left as it is): its owner or an admin."""
+    row = _job(s, job_id)
+    may_stop(who, row.owner)
+    return jobs.stop_job(row, s)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
@@ -11,15 +12,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.cache import ResponseCache
 from api.db.models import PlanRow, ScenarioRow
-from api.deps import Planner, PlanReader, SessionDep, scope_province
+from api.deps import Planner, PlanReader, SessionDep, not_found, row_id, scope_province
 from api.errors import ERRORS
 from api.schemas import MunicipalityPlan, PlanOut, PlanSummary
+from api.store import KEY_PATTERN
 from api.views import filter_plan, gm_province, parse_plan, scenario_facts
 from optimizer.documents.scenario import Scenario
 
 router = APIRouter(prefix="/v1", tags=["plans"])
 
-Province = Annotated[str | None, Query(pattern=r"^PV\d{2}$", description="limit lists to a pv_code")]
+Province = Annotated[
+    str | None, Query(pattern=r"^PV[0-9]{2}$", description="limit lists to a pv_code")
+]
 
 
 def _present(s: Session, row: PlanRow, province: str | None) -> PlanOut:
@@ -37,9 +41,9 @@ def _present(s: Session, row: PlanRow, province: str | None) -> PlanOut:
 
 
 def _plan_row(s: SessionDep, plan_id: str) -> PlanRow:
-    row = s.get(PlanRow, plan_id)
+    row = s.get(PlanRow, row_id("plan", plan_id))
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no plan {plan_id!r}")
+        raise not_found("plan", plan_id)
     return row
 
 
@@ -88,11 +92,11 @@ def get_plan(plan_id: str, who: PlanReader, s: SessionDep, province: Province = 
 def municipality_plan(
     plan_id: str, gm_code: str, who: PlanReader, s: SessionDep
 ) -> MunicipalityPlan:
-    """One municipality's pace KPI and links in a plan."""
+    """One municipality's pace KPI and links in a plan (supervisors: their province's
+    municipalities; another is 404, as an unknown one)."""
     pv_code = gm_province().get(gm_code)
-    if pv_code is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no municipality {gm_code!r}")
-    scope_province(who, pv_code)
+    if pv_code is None or (who.province is not None and who.province != pv_code):
+        raise not_found("municipality", gm_code)
     plan = parse_plan(plan_id, _plan_row(s, plan_id).body)
     kpi = next((k for k in plan.kpis.municipalities if k.gm_code == gm_code), None)
     return MunicipalityPlan(
@@ -104,7 +108,7 @@ def municipality_plan(
 @router.get("/scenarios/{scenario_hash}", response_model=Scenario, responses=ERRORS(401, 403, 404))
 def get_scenario(scenario_hash: str, _: Planner, s: SessionDep) -> Scenario:
     """A stored scenario (national data: planners only)."""
-    row = s.get(ScenarioRow, scenario_hash)
+    row = s.get(ScenarioRow, scenario_hash) if re.match(KEY_PATTERN, scenario_hash) else None
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no scenario {scenario_hash!r}")
+        raise not_found("scenario", scenario_hash)
     return Scenario.model_validate_json(row.body)

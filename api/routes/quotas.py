@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Query, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from api.deps import QuotaReader, scope_province
 from api.errors import ERRORS, unprocessable
 from api.views import gm_province
+from optimizer.documents.bounds import MAX_PERSONS, Document
 from optimizer.quotas.check import check_quotas, select_province
 from optimizer.quotas.compute import compute_quotas
 from optimizer.quotas.documents import (
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/v1/quotas", tags=["quotas"])
 def check(
     quota_status: Annotated[QuotaStatus, Body()],
     who: QuotaReader,
-    province: Annotated[str | None, Query(pattern=r"^PV\d{2}$")] = None,
+    province: Annotated[str | None, Query(pattern=r"^PV[0-9]{2}$")] = None,
     time_limit_s: Annotated[float, Query(gt=0, le=120)] = 30.0,
 ) -> QuotaCheck:
     """Can each municipality still meet its quota? A shortfall is a 200 with its causes."""
@@ -49,12 +50,18 @@ def check(
     })
 
 
-class QuotaComputeIn(BaseModel):
-    """A national half-year total to split over the municipalities pro rata population."""
+class QuotaComputeIn(Document):
+    """A national half-year total to split over the municipalities pro rata population (unknown
+    fields are refused, figures bounded)."""
 
-    half_year: str = Field(description="e.g. 2026-H2", examples=["2026-H2"])
-    national: int = Field(ge=0, description="National total, persons.")
-    backlog: dict[str, int] = Field(default_factory=dict, description="gm_code -> persons.")
+    half_year: Annotated[str, Field(pattern=r"^[0-9]{4}-H[12]$", description="e.g. 2026-H2",
+                                    examples=["2026-H2"])]
+    national: Annotated[int, Field(ge=0, le=MAX_PERSONS, description="National total, persons.")]
+    backlog: Annotated[
+        dict[Annotated[str, Field(pattern=r"^GM[0-9]{4}$")],
+             Annotated[int, Field(ge=0, le=MAX_PERSONS)]],
+        Field(max_length=400),
+    ] = Field(default_factory=dict, description="gm_code -> persons.")
 
 
 @router.post("/compute", response_model=QuotaComputation, responses=ERRORS(400, 401, 403))
@@ -77,7 +84,7 @@ def compute(body: Annotated[QuotaComputeIn, Body()], who: QuotaReader) -> QuotaC
 def variant(
     quota_status: Annotated[QuotaStatus, Body()],
     who: QuotaReader,
-    province: Annotated[str | None, Query(pattern=r"^PV\d{2}$")] = None,
+    province: Annotated[str | None, Query(pattern=r"^PV[0-9]{2}$")] = None,
 ) -> ProvincialVariant:
     """Rule 6.3.2: each province gets the sum of its municipalities' quotas and distributes it;
     compared with today's pro rata targets (supervisors: their own province)."""

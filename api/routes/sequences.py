@@ -10,7 +10,15 @@ from fastapi import APIRouter, Body, HTTPException, Request, Response, status
 from sqlalchemy import select
 
 from api.db.models import PlanRow, ScenarioRow, SequenceRow
-from api.deps import Planner, PlanReader, SessionDep, SettingsDep, scope_province
+from api.deps import (
+    Planner,
+    PlanReader,
+    SessionDep,
+    SettingsDep,
+    not_found,
+    row_id,
+    scope_province,
+)
 from api.errors import ERRORS, unprocessable
 from api.jobs import QueueFull
 from api.routes.jobs import _job_created
@@ -24,9 +32,9 @@ router = APIRouter(prefix="/v1", tags=["sequences"])
 
 
 def _plan_row(s: SessionDep, plan_id: str) -> PlanRow:
-    row = s.get(PlanRow, plan_id)
+    row = s.get(PlanRow, row_id("plan", plan_id))
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no plan {plan_id!r}")
+        raise not_found("plan", plan_id)
     return row
 
 
@@ -121,7 +129,7 @@ def get_sequence(
 ) -> SequenceOut:
     """One sequence by id (the id of the job that made it)."""
     pv = scope_province(who, province)
-    row = s.get(SequenceRow, sequence_id)
+    row = s.get(SequenceRow, row_id("sequence", sequence_id))
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no sequence {sequence_id!r}")
+        raise not_found("sequence", sequence_id)
     return _present(s, row, pv)

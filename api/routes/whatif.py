@@ -7,10 +7,11 @@ import asyncio
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Request, Response, status
+from fastapi import APIRouter, Body, Request, Response, status
 
+from api.audit import mark
 from api.db.models import JobRow, JobStatus, WhatIfResultRow
-from api.deps import Analyst, JobsDep, SessionDep, SettingsDep
+from api.deps import Analyst, JobsDep, SessionDep, SettingsDep, may_stop, not_found, row_id
 from api.errors import ERRORS, unprocessable
 from api.jobs import QueueFull
 from api.routes.jobs import _job_created
@@ -20,9 +21,22 @@ from optimizer.whatif.documents import RunSpec, Sweep
 router = APIRouter(prefix="/v1/whatif", tags=["whatif"])
 
 
-def http_problems(spec: RunSpec) -> list[str]:
-    """What a RunSpec may say in a file but not over HTTP: server paths and other clusters."""
+def run_weeks(spec: RunSpec) -> int:
+    """Weekly solves a study makes: variants (plus the selected-sites variant) x inflows x seeds
+    x horizon weeks."""
+    variants = len(spec.variants) + (
+        1 if spec.selection is not None and spec.selection.simulate_selected else 0)
+    return variants * len(spec.inflows) * len(spec.seeds) * spec.horizon_weeks
+
+
+def http_problems(spec: RunSpec, max_run_weeks: int | None = None) -> list[str]:
+    """What a RunSpec may say in a file but not over HTTP: server paths, other clusters, and
+    more simulated weeks than the service allows."""
     problems = []
+    if max_run_weeks is not None and (n := run_weeks(spec)) > max_run_weeks:
+        problems.append(
+            f"seeds: the study simulates {n} weeks (variants x inflows x seeds x horizon_weeks); "
+            f"at most {max_run_weeks} are allowed (COA_API_WHATIF_MAX_RUN_WEEKS)")
     if spec.start.scenario is not None:
         problems.append("start.scenario: a server file is not accepted over HTTP; "
                         "use a generated start (seed, scale)")
@@ -52,7 +66,7 @@ async def submit_whatif(
     the job id. It runs in one solve process without Dask (``sweep.workers`` is set to 0) and each
     weekly solve is capped at the service's ``max_time_limit_s``. A bad spec is 422 naming the
     field path; problems of variants against the start week (unknown closures) fail the job."""
-    if problems := http_problems(spec):
+    if problems := http_problems(spec, settings.whatif_max_run_weeks):
         raise unprocessable(problems)
     sim = spec.simulation.model_copy(
         update={"time_limit_s": min(spec.simulation.time_limit_s, settings.max_time_limit_s)}
@@ -63,14 +77,15 @@ async def submit_whatif(
                                      who.name)
     response = _job_created(row, settings.retry_after_s)  # 503 when the queue is full
     assert isinstance(row, JobRow)
+    mark(request.scope, f"job:{row.id}")
     response.headers["Location"] = f"/v1/whatif/{row.id}"
     return response
 
 
 def _whatif_job(s: SessionDep, job_id: str) -> JobRow:
-    row = s.get(JobRow, job_id)
+    row = s.get(JobRow, row_id("what-if job", job_id))
     if row is None or row.kind != "whatif":
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no what-if job {job_id!r}")
+        raise not_found("what-if job", job_id)
     return row
 
 
@@ -93,6 +108,9 @@ def get_whatif(job_id: str, _: Analyst, s: SessionDep) -> WhatIfOut:
 
 
 @router.delete("/{job_id}", response_model=JobOut, responses=ERRORS(401, 403, 404))
-def cancel_whatif(job_id: str, _: Analyst, s: SessionDep, jobs: JobsDep) -> JobRow:
-    """Stop a queued or running what-if job (a finished one is left as it is)."""
-    return jobs.stop_job(_whatif_job(s, job_id), s)
+def cancel_whatif(job_id: str, who: Analyst, s: SessionDep, jobs: JobsDep) -> JobRow:
+    """Stop a queued or running what-if job (a finished one is left as it is): its owner or an
+    admin."""
+    row = _whatif_job(s, job_id)
+    may_stop(who, row.owner)
+    return jobs.stop_job(row, s)

@@ -13,11 +13,22 @@ from collections import Counter, defaultdict
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-ISO_WEEK = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
-HALF_YEAR = re.compile(r"^(\d{4})-H([12])$")
-GM_CODE = r"^GM\d{4}$"
+from optimizer.documents.bounds import (
+    ID_PATTERN,
+    MAX_BEDS,
+    MAX_PERSONS,
+    Document,
+    Eur,
+    EurPerBedDay,
+    Id,
+    Text,
+)
+
+ISO_WEEK = re.compile(r"^([0-9]{4})-W(0[1-9]|[1-4][0-9]|5[0-3])$")  # ASCII digits only
+HALF_YEAR = re.compile(r"^([0-9]{4})-H([12])$")
+GM_CODE = r"^GM[0-9]{4}$"
 
 
 class LocationKind(StrEnum):
@@ -51,7 +62,7 @@ class Track(StrEnum):
     unknown = "unknown"
 
 
-class _Doc(BaseModel):
+class _Doc(Document):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -74,40 +85,40 @@ class Policy(_Doc):
 
     occupancy_min: Annotated[float, Field(ge=0, le=1)] = 0.85
     occupancy_max: Annotated[float, Field(ge=0, le=1)] = 0.91
-    band_eur_per_bed_week: Annotated[float, Field(ge=0)] = Field(
+    band_eur_per_bed_week: Eur = Field(
         150.0,
         description="Price of one bed-week outside the occupancy band (idle or reserve lost).",
     )
-    waiting_eur_per_person_day: Annotated[float, Field(ge=0)] = Field(
+    waiting_eur_per_person_day: Eur = Field(
         68.0,
         description="A status holder waiting in COA reception costs about EUR 68 a day (002 L3719).",
     )
-    link_eur_per_person_km: Annotated[float, Field(ge=0)] = Field(
+    link_eur_per_person_km: Eur = Field(
         1.0,
         description="Preference for linking status holders near where they live now. Kept below "
         "unlinked_eur_per_person_week / 330 km (the longest distance in the country), so a link "
         "anywhere beats another week of waiting and distance only decides where.",
     )
-    move_eur_per_person: Annotated[float, Field(ge=0)] = Field(
+    move_eur_per_person: Eur = Field(
         300.0,
         description="Cost and harm of moving one resident (transport, interrupted courses, work).",
     )
-    move_eur_per_school_child: Annotated[float, Field(ge=0)] = Field(
+    move_eur_per_school_child: Eur = Field(
         2500.0, description="Extra cost of moving one school-age child (a change of school)."
     )
-    transport_eur_per_person_km: Annotated[float, Field(ge=0)] = Field(
+    transport_eur_per_person_km: Eur = Field(
         0.25, description="Travel cost of a placement or move per person-km."
     )
-    kansrijk_region_eur_per_person: Annotated[float, Field(ge=0)] = Field(
+    kansrijk_region_eur_per_person: Eur = Field(
         150.0,
         description="Kansrijk arrivals placed where their province has no remaining quota pay this; "
         "scaled down where the province has quota left (placement near the future municipality).",
     )
-    unplaced_eur_per_person: Annotated[float, Field(ge=0)] = Field(
+    unplaced_eur_per_person: Eur = Field(
         10_000.0,
         description="An arrival without a bed (crisis emergency reception); must dominate.",
     )
-    change_eur_per_decision: Annotated[float, Field(ge=0)] = Field(
+    change_eur_per_decision: Eur = Field(
         100.0, description="Replanning: price of changing a decision of the previous plan."
     )
     link_candidates: Annotated[int, Field(ge=1, le=400)] = Field(
@@ -119,7 +130,7 @@ class Policy(_Doc):
         description="Residents of locations above the band may move to this many nearest suitable "
         "locations (0 = no rebalancing moves).",
     )
-    unlinked_eur_per_person_week: Annotated[float, Field(ge=0)] = Field(
+    unlinked_eur_per_person_week: Eur = Field(
         476.0,
         description="A status holder awaiting a link and not linked this week waits one more week "
         "in reception: EUR 68 a day x 7 per person. The pace rule then only decides where.",
@@ -128,17 +139,17 @@ class Policy(_Doc):
         14,
         description="COA's norm: a status holder is linked within this many days of the permit.",
     )
-    late_link_eur_per_person_week: Annotated[float, Field(ge=0)] = Field(
+    late_link_eur_per_person_week: Eur = Field(
         476.0,
         description="Extra price per person-week for a status holder left unlinked past the link "
         "target (permit_date more than link_target_days before the week).",
     )
-    wait_priority_eur_per_person_week_waited: Annotated[float, Field(ge=0)] = Field(
+    wait_priority_eur_per_person_week_waited: Eur = Field(
         20.0,
         description="Extra price per person for every whole week already waited since the permit, "
         "so that where quota is short the longest waiting are linked first.",
     )
-    registration_wait_eur_per_person: Annotated[float, Field(ge=0)] = Field(
+    registration_wait_eur_per_person: Eur = Field(
         2_000.0,
         description="An arrival that waits in a free bed of its own col/gvl although its track "
         "belongs elsewhere: above every suitable placement, far below unplaced.",
@@ -166,17 +177,19 @@ class Policy(_Doc):
 
 
 class Location(_Doc):
-    id: Annotated[str, Field(min_length=1, max_length=64)]
-    name: str
+    id: Id
+    name: Text
     gm_code: Annotated[str, Field(pattern=GM_CODE)]
     kind: LocationKind
-    capacity: Annotated[int, Field(ge=0, description="Beds.")]
-    residents: Annotated[int, Field(ge=0, description="Persons at the location now, every status.")]
+    capacity: Annotated[int, Field(ge=0, le=MAX_BEDS, description="Beds.")]
+    residents: Annotated[
+        int, Field(ge=0, le=MAX_BEDS, description="Persons at the location now, every status.")
+    ]
     closing: bool = Field(False, description="Must be empty at the end of the week.")
     accepts_families: bool = True
     accepts_amv: bool = False
     school_nearby: bool = False
-    cost_per_bed_day: Annotated[float, Field(ge=0, description="EUR per bed-day.")]
+    cost_per_bed_day: Annotated[EurPerBedDay, Field(description="EUR per bed-day.")]
     x_rd_m: Annotated[float | None, Field(ge=0, le=300_000)] = Field(
         None,
         description="Own position (optional): RD New easting in metres (EPSG:28992). Maps and "
@@ -200,10 +213,16 @@ class Location(_Doc):
 
 class Municipality(_Doc):
     gm_code: Annotated[str, Field(pattern=GM_CODE)]
-    quota: Annotated[int, Field(ge=0, description="This half-year's taakstelling, persons.")]
-    housed: Annotated[int, Field(ge=0, description="Housed so far this half-year, persons.")] = 0
-    linked: Annotated[int, Field(ge=0, description="Linked, not yet housed, persons.")] = 0
-    max_links_per_week: Annotated[int | None, Field(ge=0)] = Field(
+    quota: Annotated[
+        int, Field(ge=0, le=MAX_PERSONS, description="This half-year's taakstelling, persons.")
+    ]
+    housed: Annotated[
+        int, Field(ge=0, le=MAX_PERSONS, description="Housed so far this half-year, persons.")
+    ] = 0
+    linked: Annotated[
+        int, Field(ge=0, le=MAX_PERSONS, description="Linked, not yet housed, persons.")
+    ] = 0
+    max_links_per_week: Annotated[int | None, Field(ge=0, le=MAX_PERSONS)] = Field(
         None,
         description="The municipality's own stated intake: at most this many persons linked this "
         "week (blank: no limit beyond the quota).",
@@ -218,13 +237,13 @@ class Municipality(_Doc):
 class Household(_Doc):
     """A household with a pseudonymous id. No names, no nationality: by design there is no field for it."""
 
-    id: Annotated[str, Field(min_length=1, max_length=64)]
+    id: Id
     size: Annotated[int, Field(ge=1, le=30)]
-    school_age_children: Annotated[int, Field(ge=0)] = 0
+    school_age_children: Annotated[int, Field(ge=0, le=30)] = 0
     amv: bool = False
     status: Status
     track: Track = Track.unknown
-    location: Annotated[str, Field(min_length=1)]
+    location: Id
     linked_gm_code: Annotated[str | None, Field(pattern=GM_CODE)] = Field(
         None, description="Status holders already linked keep their link and are not linked again."
     )
@@ -256,8 +275,10 @@ class Household(_Doc):
 class Pin(_Doc):
     """A planner's manual decision that the plan must keep: a placement or a link."""
 
-    household: str
-    location: str | None = Field(None, description="Where the household must be at week's end.")
+    household: Id
+    location: Annotated[str | None, Field(pattern=ID_PATTERN)] = Field(
+        None, description="Where the household must be at week's end."
+    )
     gm_code: Annotated[str | None, Field(pattern=GM_CODE)] = Field(
         None, description="The municipality a status holder must be linked to."
     )
@@ -275,7 +296,7 @@ class Scenario(_Doc):
     week: Annotated[str, Field(description="ISO week, e.g. '2026-W48'.")]
     half_year: HalfYear
     policy: Policy = Policy()
-    locations: list[Location]
+    locations: Annotated[list[Location], Field(min_length=1)]
     municipalities: list[Municipality]
     households: list[Household]
     pins: list[Pin] = Field(default_factory=list, description="Manual decisions to keep.")

@@ -17,16 +17,17 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from optimizer.documents.bounds import ID_PATTERN, MAX_PERSONS, Document
 from optimizer.documents.scenario import HALF_YEAR
 
 HALF_YEAR_WEEKS = 26  # a half-year of the taakstelling, in weeks (Jan-Jun / Jul-Dec)
-GM_CODE = r"^GM\d{4}$"
-PV_CODE = r"^PV(2\d|3[01])$"
+GM_CODE = r"^GM[0-9]{4}$"
+PV_CODE = r"^PV(2[0-9]|3[01])$"
 
-NonNegInt = Annotated[int, Field(ge=0)]
-NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+NonNegInt = Annotated[int, Field(ge=0, le=MAX_PERSONS)]
+NonNegFloat = Annotated[float, Field(ge=0, le=MAX_PERSONS, allow_inf_nan=False)]
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +72,7 @@ def check_pv_code(v: str) -> str:
     return v
 
 
-class _Doc(BaseModel):
+class _Doc(Document):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -146,7 +147,9 @@ class MunicipalityStatus(_Doc):
 class WaitingAt(_Doc):
     """Status holders waiting now, at a bundled location (``location``) or in a municipality."""
 
-    location: Annotated[str | None, Field(description="Location id, e.g. 'L005'.")] = None
+    location: Annotated[
+        str | None, Field(pattern=ID_PATTERN, description="Location id, e.g. 'L005'.")
+    ] = None
     gm_code: Annotated[str | None, Field(pattern=GM_CODE)] = None
     persons: NonNegInt
 

@@ -13,16 +13,25 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from optimizer.documents.bounds import ID_PATTERN, MAX_SECONDS, Document, Seed
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Location, Scenario
 
 
-class _Doc(BaseModel):
+class _Doc(Document):
     model_config = ConfigDict(
-        extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+        extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True,
+        frozen=False,
     )
+
+
+POINTS = 10**9
+"""Largest price in objective points (CP-SAT sums them in 64 bits)."""
+PER_DAY = 100_000
+"""Largest per-day limit (households or trips)."""
+LocationId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
 class SequenceWeights(_Doc):
@@ -33,14 +42,14 @@ class SequenceWeights(_Doc):
     a few days of delay.
     """
 
-    trip: Annotated[int, Field(ge=0)] = Field(10_000, description="Per bus trip.")
-    school_day: Annotated[int, Field(ge=0)] = Field(
+    trip: Annotated[int, Field(ge=0, le=POINTS)] = Field(10_000, description="Per bus trip.")
+    school_day: Annotated[int, Field(ge=0, le=POINTS)] = Field(
         60, description="Per school-age child moved on a school day (when the horizon has another)."
     )
-    late: Annotated[int, Field(ge=0)] = Field(
+    late: Annotated[int, Field(ge=0, le=POINTS)] = Field(
         2, description="Per household and day of delay after the first day."
     )
-    intake_peak: Annotated[int, Field(ge=0)] = Field(
+    intake_peak: Annotated[int, Field(ge=0, le=POINTS)] = Field(
         4, description="Per household in the busiest intake day of a location (spread of intake)."
     )
 
@@ -53,40 +62,40 @@ class SequenceOptions(_Doc):
         None, description="First day; default: the Monday of the scenario's ISO week."
     )
     seats: Annotated[int, Field(ge=1, le=200)] = Field(50, description="Persons per bus.")
-    buses_per_day: Annotated[int, Field(ge=0)] = Field(
+    buses_per_day: Annotated[int, Field(ge=0, le=PER_DAY)] = Field(
         40, description="Bus trips per day, all origins together."
     )
-    intake_limit: Annotated[int, Field(ge=0)] = Field(
+    intake_limit: Annotated[int, Field(ge=0, le=PER_DAY)] = Field(
         25, description="Households a location receives per day, unless overridden."
     )
-    intake_limits: dict[str, Annotated[int, Field(ge=0)]] = Field(
+    intake_limits: dict[LocationId, Annotated[int, Field(ge=0, le=PER_DAY)]] = Field(
         default_factory=dict, description="Per-location intake limit (households a day)."
     )
-    departure_limit: Annotated[int, Field(ge=0)] = Field(
+    departure_limit: Annotated[int, Field(ge=0, le=PER_DAY)] = Field(
         40, description="Households leaving a location per day, unless overridden."
     )
-    entry_departure_limit: Annotated[int, Field(ge=0)] = Field(
+    entry_departure_limit: Annotated[int, Field(ge=0, le=PER_DAY)] = Field(
         300,
         description="Households leaving a col/gvl per day, unless overridden: the registration "
         "centres send out the week's arrivals (Ter Apel about 1,000 households a week).",
     )
-    departure_limits: dict[str, Annotated[int, Field(ge=0)]] = Field(
+    departure_limits: dict[LocationId, Annotated[int, Field(ge=0, le=PER_DAY)]] = Field(
         default_factory=dict, description="Per-location departure limit (households a day)."
     )
-    closing_days: dict[str, Annotated[int, Field(ge=0)]] = Field(
+    closing_days: dict[LocationId, Annotated[int, Field(ge=0, le=27)]] = Field(
         default_factory=dict,
         description="Day index by which a location is empty; default: the last day for every "
         "location with closing=True.",
     )
-    opening_days: dict[str, Annotated[int, Field(ge=0)]] = Field(
+    opening_days: dict[LocationId, Annotated[int, Field(ge=0, le=27)]] = Field(
         default_factory=dict, description="First day index a location may receive anyone."
     )
-    holidays: list[dt.date] = Field(
+    holidays: Annotated[list[dt.date], Field(max_length=366)] = Field(
         default_factory=list, description="School holidays (no school) on top of the weekend."
     )
     weights: SequenceWeights = SequenceWeights()
-    time_limit_s: Annotated[float, Field(gt=0)] = 30.0
-    seed: int = 20261122
+    time_limit_s: Annotated[float, Field(gt=0, le=MAX_SECONDS)] = 30.0
+    seed: Seed = 20261122
     workers: Annotated[int, Field(ge=1, le=64)] = 2
     hint: bool = Field(True, description="Start CP-SAT from a greedy day-by-day sequence.")
     deterministic: bool = Field(

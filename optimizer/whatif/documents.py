@@ -16,8 +16,18 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from optimizer.documents.bounds import (
+    MAX_BEDS,
+    MAX_EUR,
+    MAX_PERSONS,
+    MAX_SECONDS,
+    Document,
+    Eur,
+    EurPerBedDay,
+    Seed,
+)
 from optimizer.documents.io import DocumentError, validation_messages
 from optimizer.documents.scenario import ISO_WEEK
 from optimizer.reference_data import load_municipalities
@@ -26,12 +36,12 @@ PROFILE_NAMES = ("steady", "2019", "2015-peak")
 SiteKind = Literal["gvl", "azc", "col", "pol", "noodopvang"]
 
 
-class _Doc(BaseModel):
+class _Doc(Document):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _known_gm(v: str) -> str:
-    if not re.match(r"^GM\d{4}$", v):
+    if not re.match(r"^GM[0-9]{4}$", v):
         raise ValueError("gm_code must look like 'GM0394'")
     if v not in set(load_municipalities()["gm_code"]):
         raise ValueError(f"{v!r} is not a CBS 2024 municipality")
@@ -44,14 +54,16 @@ class Site(_Doc):
     name: Annotated[str, Field(min_length=1, max_length=60)]
     gm_code: str
     kind: SiteKind = "gvl"
-    capacity: Annotated[int, Field(gt=0, description="Beds (national figure, scaled by scale).")]
+    capacity: Annotated[
+        int, Field(gt=0, le=MAX_BEDS, description="Beds (national figure, scaled by scale).")
+    ]
     opening_week: Annotated[
         int | str,
         Field(description="Horizon week it opens: 0 = the start week, or an ISO week '2026-W30'."),
     ] = 0
-    cost_per_bed_day: Annotated[float, Field(ge=0)] = 68.0
+    cost_per_bed_day: EurPerBedDay = 68.0
     fixed_eur_per_week: Annotated[
-        float, Field(ge=0, description="Staff, security, lease: paid every open week.")
+        Eur, Field(description="Staff, security, lease: paid every open week.")
     ] = 0.0
     accepts_families: bool = True
     school_nearby: bool = True
@@ -74,8 +86,10 @@ class Site(_Doc):
 class Closure(_Doc):
     """An existing location (id like 'L012' or its name) that closes from ``week`` on."""
 
-    location: Annotated[str, Field(min_length=1)]
-    week: Annotated[int, Field(ge=0, description="Horizon week the closure starts (0 = start).")]
+    location: Annotated[str, Field(min_length=1, max_length=60)]
+    week: Annotated[
+        int, Field(ge=0, le=104, description="Horizon week the closure starts (0 = start).")
+    ]
 
 
 class Variant(_Doc):
@@ -88,7 +102,8 @@ class Variant(_Doc):
     occupancy_max: Annotated[float, Field(ge=0, le=1)] = 0.91
     national_quota: Annotated[
         int | None,
-        Field(ge=0, description="Half-year taakstelling (national persons); None = the start's."),
+        Field(ge=0, le=MAX_PERSONS,
+              description="Half-year taakstelling (national persons); None = the start's."),
     ] = None
 
     @model_validator(mode="after")
@@ -107,14 +122,16 @@ class Variant(_Doc):
 class InflowSeries(_Doc):
     """A named inflow given week by week (national persons per week; the last value repeats)."""
 
-    name: Annotated[str, Field(min_length=1)]
-    persons_per_week: Annotated[list[Annotated[float, Field(ge=0)]], Field(min_length=1)]
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    persons_per_week: Annotated[
+        list[Annotated[float, Field(ge=0, le=MAX_PERSONS)]], Field(min_length=1, max_length=1000)
+    ]
 
 
 class Start(_Doc):
     """The starting week: a generated one (seed, scale) or a scenario file."""
 
-    seed: int = 1
+    seed: Seed = 1
     scale: Annotated[float, Field(gt=0, le=2)] = 1.0
     week: str = "2026-W27"
     half_year: str = "2026-H2"
@@ -142,14 +159,15 @@ class Simulation(_Doc):
     ] = 4
     housing_pace_factor: Annotated[
         float,
-        Field(gt=0, description="A municipality houses at most this x quota/26 persons a week."),
+        Field(gt=0, le=100,
+              description="A municipality houses at most this x quota/26 persons a week."),
     ] = 1.5
-    waiting_target_weeks: Annotated[int, Field(ge=1)] = 14
+    waiting_target_weeks: Annotated[int, Field(ge=1, le=104)] = 14
     emergency_eur_per_person_day: Annotated[
-        float, Field(ge=0, description="Crisis emergency reception, per person-day.")
+        float, Field(ge=0, le=MAX_EUR, description="Crisis emergency reception, per person-day.")
     ] = 150.0
     link_candidates: Annotated[int, Field(ge=1, le=400)] = 8
-    time_limit_s: Annotated[float, Field(gt=0)] = 60.0
+    time_limit_s: Annotated[float, Field(gt=0, le=MAX_SECONDS)] = 60.0
     mip_rel_gap: Annotated[float, Field(ge=0, le=1)] = 0.01
 
 
@@ -157,17 +175,19 @@ class Sweep(_Doc):
     """Where the runs go: a LocalCluster of ``workers`` processes, or an existing scheduler."""
 
     workers: Annotated[int, Field(ge=0, le=256, description="0 = in this process, no Dask.")] = 2
-    scheduler_address: str | None = None
+    scheduler_address: Annotated[str | None, Field(max_length=200)] = None
 
 
 class Selection(_Doc):
     """Choose the best k of the candidate sites (multi-period MIP, see ``sites.py``)."""
 
-    k: Annotated[int, Field(ge=1)] = 1
+    k: Annotated[int, Field(ge=1, le=100)] = 1
     candidates: list[Site] = Field(default_factory=list)
     candidates_csv: Path | None = Field(None, description="CSV of candidate sites (relative).")
-    inflow: str = "steady"
-    base_variant: str | None = Field(None, description="Variant whose run is the forecast.")
+    inflow: Annotated[str, Field(max_length=60)] = "steady"
+    base_variant: Annotated[str | None, Field(max_length=60)] = Field(
+        None, description="Variant whose run is the forecast."
+    )
     simulate_selected: bool = Field(
         True, description="Add a variant 'selected k sites' with the chosen sites to the sweep."
     )
@@ -176,13 +196,19 @@ class Selection(_Doc):
 class RunSpec(_Doc):
     """A what-if study: variants x inflows x seeds over ``horizon_weeks``."""
 
-    name: str = "whatif"
+    name: Annotated[str, Field(min_length=1, max_length=120)] = "whatif"
     horizon_weeks: Annotated[int, Field(ge=1, le=104)] = 26
     start: Start = Start()
-    inflows: Annotated[list[str], Field(min_length=1)] = ["steady"]
-    inflow_series: list[InflowSeries] = Field(default_factory=list)
-    variants: Annotated[list[Variant], Field(min_length=1)] = [Variant(name="baseline")]
-    seeds: Annotated[list[int], Field(min_length=1)] = [1]
+    inflows: Annotated[
+        list[Annotated[str, Field(max_length=60)]], Field(min_length=1, max_length=100)
+    ] = ["steady"]
+    inflow_series: Annotated[list[InflowSeries], Field(max_length=100)] = Field(
+        default_factory=list
+    )
+    variants: Annotated[list[Variant], Field(min_length=1, max_length=1000)] = [
+        Variant(name="baseline")
+    ]
+    seeds: Annotated[list[Seed], Field(min_length=1, max_length=10_000)] = [1]
     simulation: Simulation = Simulation()
     sweep: Sweep = Sweep()
     selection: Selection | None = None

@@ -32,6 +32,9 @@ TOKENS = {
     "sup27": _mint("sam-supervisor-nh", Role.supervisor, "PV27"),
     "sup26": _mint("sue-supervisor-ut", Role.supervisor, "PV26"),
     "analyst": _mint("ann-analyst", Role.analyst),
+    "auditor": _mint("aud-auditor", Role.auditor),
+    "admin": _mint("adm-admin", Role.admin),
+    "planner2": _mint("pete-planner", Role.planner),
 }
 
 

@@ -24,7 +24,10 @@ def test_no_token_is_401_with_www_authenticate(client: TestClient) -> None:
 def test_roles(client: TestClient) -> None:
     assert client.post("/v1/jobs", json=tiny_scenario(), headers=auth("analyst")).status_code == 403
     assert client.get("/v1/jobs", headers=auth("sup27")).status_code == 403
-    assert client.get("/v1/audit", headers=auth("analyst")).status_code == 403
+    for who in ("analyst", "planner", "sup27", "admin"):
+        assert client.get("/v1/audit", headers=auth(who)).status_code == 403, who
+    assert client.get("/v1/audit", headers=auth("auditor")).status_code == 200
+    assert client.get("/v1/jobs", headers=auth("auditor")).status_code == 403
     assert client.get("/v1/reference/provinces", headers=auth("analyst")).status_code == 200
     assert client.get("/v1/health").status_code == 200
 
@@ -41,7 +44,7 @@ def test_audit_records_who_what_and_the_input_hash(client: TestClient) -> None:
     client.get("/v1/jobs")
     client.get("/v1/reference/provinces", headers=auth("sup27"))
     client.post("/v1/jobs", json={"week": "x"}, headers=auth("planner"))
-    rows = client.get("/v1/audit", headers=auth("planner")).json()
+    rows = client.get("/v1/audit", headers=auth("auditor")).json()["rows"]
     seen = [(r["who"], r["method"], r["path"], r["status_code"]) for r in rows]
     assert ("anonymous", "GET", "/v1/jobs", 401) in seen
     assert ("sam-supervisor-nh", "GET", "/v1/reference/provinces", 200) in seen

@@ -47,14 +47,17 @@ def test_household_explanation(client: TestClient, plan_id: str) -> None:
     r = client.get(f"/v1/plans/{plan_id}/households/S1/explanation", headers=auth("planner"))
     assert r.status_code == 200, r.text
     assert r.json()["household"] == "S1" and r.json()["decision"] in ("linked", "waiting")
-    assert client.get(f"/v1/plans/{plan_id}/households/NOPE/explanation",
-                      headers=auth("planner")).status_code == 404
+    unknown = client.get(f"/v1/plans/{plan_id}/households/NOPE/explanation",
+                         headers=auth("planner"))
+    assert unknown.status_code == 404
     # S1 lives in Z27 (PV27), S0 in Z26 (PV26)
     own = client.get(f"/v1/plans/{plan_id}/households/S1/explanation", headers=auth("sup27"))
     assert own.status_code == 200
     assert {_pv(o["where"]) for o in own.json()["alternatives"]} <= {"PV27"}
+    # another province's household is answered as an unknown one: ids cannot be enumerated
     other = client.get(f"/v1/plans/{plan_id}/households/S0/explanation", headers=auth("sup27"))
-    assert other.status_code == 403 and "Z26" not in other.text
+    assert other.status_code == 404 and "Z26" not in other.text
+    assert other.json()["detail"] == unknown.json()["detail"].replace("NOPE", "S0")
 
 
 def _new(location: str, **kw: Any) -> dict[str, Any]:
@@ -78,7 +81,7 @@ def test_recommend_is_fast_and_scoped(client: TestClient, plan_id: str) -> None:
     assert {_pv(o["where"]) for o in own.json()["options"]} <= {"PV27"}
     other = client.post(f"/v1/plans/{plan_id}/recommend", json=_new("Z26", status="resident"),
                         headers=auth("sup27"))
-    assert other.status_code == 403
+    assert other.status_code == 422 and "Z26" in other.text  # as an unknown location
     assert client.post(f"/v1/plans/{plan_id}/recommend", json=_new("L001"),
                        headers=auth("analyst")).status_code == 403
     bad = client.post(f"/v1/plans/{plan_id}/recommend", json=_new("NOWHERE"),
@@ -87,6 +90,16 @@ def test_recommend_is_fast_and_scoped(client: TestClient, plan_id: str) -> None:
     bad = client.post(f"/v1/plans/{plan_id}/recommend", json=_new("L001", size=0),
                       headers=auth("planner"))
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "size"]
+    # the consistency checks of a submitted scenario apply to the new household too
+    azc = client.post(f"/v1/plans/{plan_id}/recommend", json=_new("Z27"), headers=auth("planner"))
+    assert azc.status_code == 422 and "arrivals are at a col or gvl" in azc.text
+    link = client.post(f"/v1/plans/{plan_id}/recommend", headers=auth("planner"), json=_new(
+        "Z27", status="status_holder", school_age_children=0, linked_gm_code="GM0014"))
+    assert link.status_code == 422 and "unknown municipality 'GM0014'" in link.text
+    assert link.json()["detail"][0]["loc"] == ["body", "linked_gm_code"]
+    dup = client.post(f"/v1/plans/{plan_id}/recommend", json=_new("L001", id="A0"),
+                      headers=auth("planner"))
+    assert dup.status_code == 422 and "already in the plan's scenario" in dup.text
 
 
 def test_fairness_report_scoped(client: TestClient, plan_id: str) -> None:

@@ -20,7 +20,7 @@ def test_page_draws_the_map_kpis_and_jobs(tmp_path: Path) -> None:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no chromium at {CHROMIUM}: install it with `apt-get install -y chromium` "
                     "(or set COA_CHROMIUM to a chromium binary)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     tokens = [t[1].model_dump(mode="json") for t in TOKENS.values()]
     proc, base = start_server(f"sqlite:///{tmp_path / 'page.db'}", tokens, tmp_path / "log.txt")
@@ -37,6 +37,8 @@ def test_page_draws_the_map_kpis_and_jobs(tmp_path: Path) -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text)
+                    if "Content Security Policy" in m.text else None)
             page.goto(f"{base}/app")
             assert page.title() == "COA reception planner"
             page.fill("#token", planner)
@@ -57,10 +59,10 @@ def test_page_draws_the_map_kpis_and_jobs(tmp_path: Path) -> None:
             page.evaluate("sessionStorage.clear()")
             page.fill("#token", TOKENS["sup27"][0])
             page.click("#use-token")
-            page.wait_for_function("document.querySelector('#kpis').innerText.includes('PV27')")
+            expect(page.locator("#kpis")).to_contain_text("PV27", timeout=30_000)
             assert "planners" in page.locator("#jobs").inner_text()
             browser.close()
-        assert not errors, errors
+        assert not errors, errors  # CSP violations are console errors: none on the page
         assert (tmp_path / "planner_page.png").stat().st_size > 10_000
     finally:
         stop_server(proc)

@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, inspect, select
 from api.audit import MAX_BATCH, AuditWriter
 from api.db.models import AuditRow, JobRow, JobStatus, ScenarioRow, utcnow
 from api.db.session import Checkpointer, make_engine, make_sessionmaker, upgrade
-from api.jobs import JobManager, QueueFull
+from api.jobs import JobManager, Lane, QueueFull
 from api.main import create_app
 from optimizer.documents.scenario import Scenario
 from optimizer.model.solve import scenario_hash
@@ -56,7 +56,7 @@ def test_plans_and_audit_survive_a_restart(db_url: str) -> None:
         again = c.get(f"/v1/jobs/{job['id']}", headers=auth("planner")).json()
         assert again["status"] == "done" and again["plan"] == job["plan"]
         assert c.get("/v1/plans/latest", headers=auth("planner")).json()["id"] == job["plan_id"]
-        audit = c.get("/v1/audit?limit=1000", headers=auth("planner")).json()
+        audit = c.get("/v1/audit?limit=1000", headers=auth("auditor")).json()["rows"]
         assert any(r["method"] == "POST" and r["status_code"] == 202 for r in audit)
 
 
@@ -114,7 +114,8 @@ def test_a_scenario_is_stored_once_and_each_submission_is_a_job(db_url: str) -> 
 def test_concurrent_submissions_never_overfill_the_queue(db_url: str) -> None:
     engine = make_engine(db_url)
     upgrade(engine)
-    manager = JobManager(make_sessionmaker(engine), queue_size=3)  # not started: nothing runs
+    # not started: nothing runs; what-if jobs go to the study lane's queue of 3
+    manager = JobManager(make_sessionmaker(engine), queue_size=1, study=Lane(1, 3))
     outcomes: list[str] = []
 
     def submit(i: int) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -125,7 +126,9 @@ def test_revision_0002_upgrades_a_database_at_0001(db_url: str) -> None:
     assert cols["scenario_hash"]["nullable"]
     with make_sessionmaker(engine)() as db:
         old = db.get(JobRow, "j1")
-        assert old is not None and old.scenario_hash == "h1" and old.status == "done"
+        # 0003 re-keys scenarios by the full sha256 of their body
+        full = hashlib.sha256(b"{}").hexdigest()
+        assert old is not None and old.scenario_hash == full and old.status == "done"
         version = db.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
     engine.dispose()
-    assert version == "0002"
+    assert version == "0003"

@@ -1,0 +1,159 @@
+"""The strict boundary shared by every input document (scenario, quota status, what-if spec,
+sequencing options): one base class and a few bounded types.
+
+:class:`Document` forbids unknown fields, refuses non-finite floats, and checks every scalar
+before pydantic's own coercion: an ``int`` field takes a whole number and no ``true``/``"1"``; a
+``bool`` field takes ``true``/``false`` and nothing else (no ``"yes"``, no ``1``); every integer
+fits 64 bits; every string is valid Unicode (no lone surrogates), has no NUL or other control
+character and at most :data:`MAX_TEXT` characters. The bounded types state realistic maxima in
+the JSON Schema, so a client sees them before it sends anything.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import types
+import typing
+from functools import cache
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+MAX_TEXT = 200
+"""Longest free text (names)."""
+MAX_PERSONS = 1_000_000
+"""Persons in one figure (a location, a municipality's quota, a week's inflow): the whole
+reception population is about 70,000 and a half-year's national quota about 25,000."""
+MAX_BEDS = 100_000
+"""Beds of one location (the largest, Ter Apel, has 2,000)."""
+MAX_EUR = 10_000_000.0
+"""Euros in one price (the dominant one, an arrival without a bed, is EUR 10,000)."""
+MAX_EUR_PER_BED_DAY = 10_000.0
+"""Bed-day cost (noodopvang, the most expensive, is a few hundred euros)."""
+MAX_SECONDS = 86_400.0
+"""Solver time limits: a day at most."""
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+"""Ids and codes: ASCII letters, digits and ``_ . : -``, at most 64 characters."""
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="ASCII id (letters, digits, _.:-).")]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Persons = Annotated[int, Field(ge=0, le=MAX_PERSONS)]
+Beds = Annotated[int, Field(ge=0, le=MAX_BEDS)]
+Eur = Annotated[float, Field(ge=0, le=MAX_EUR, allow_inf_nan=False)]
+EurPerBedDay = Annotated[float, Field(ge=0, le=MAX_EUR_PER_BED_DAY, allow_inf_nan=False)]
+Seconds = Annotated[float, Field(gt=0, le=MAX_SECONDS, allow_inf_nan=False)]
+Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+def _scalar_kind(tp: Any) -> str | None:
+    """'int', 'float', 'bool' or 'str' for a field type (through Annotated and Optional)."""
+    while typing.get_origin(tp) is Annotated:
+        tp = typing.get_args(tp)[0]
+    if typing.get_origin(tp) in (Union, types.UnionType):
+        kinds = {_scalar_kind(a) for a in typing.get_args(tp) if a is not type(None)}
+        return kinds.pop() if len(kinds) == 1 else None
+    if tp is bool:
+        return "bool"
+    if tp is int:
+        return "int"
+    if tp is float:
+        return "float"
+    return None
+
+
+def _element_kind(tp: Any) -> str | None:
+    """The scalar kind of a list's items or a dict's values."""
+    while typing.get_origin(tp) is Annotated:
+        tp = typing.get_args(tp)[0]
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        kinds = {_element_kind(a) for a in typing.get_args(tp) if a is not type(None)}
+        return kinds.pop() if len(kinds) == 1 else None
+    if origin in (list, tuple, set, frozenset):
+        args = typing.get_args(tp)
+        return _scalar_kind(args[0]) if args else None
+    if origin is dict:
+        args = typing.get_args(tp)
+        return _scalar_kind(args[1]) if len(args) == 2 else None
+    return None
+
+
+def strict_scalar(kind: str | None, v: Any) -> Any:
+    """Refuse what lax coercion would turn into something else; return ``v`` otherwise."""
+    if kind == "bool":
+        if not isinstance(v, bool) and type(v).__name__ != "bool_":
+            raise ValueError("Input should be true or false")
+    elif kind in ("int", "float"):
+        if isinstance(v, bool) or type(v).__name__ == "bool_":
+            raise ValueError("Input should be a number, not true or false")
+        if isinstance(v, str | bytes):
+            raise ValueError("Input should be a number, not a string")
+        if kind == "int" and isinstance(v, numbers.Integral) and not (
+            INT64_MIN <= int(v) <= INT64_MAX
+        ):
+            raise ValueError("Input should fit in 64 bits")
+        if kind == "float" and isinstance(v, float) and not math.isfinite(v):
+            raise ValueError("Input should be a finite number")
+    return v
+
+
+def check_text(v: str) -> str:
+    """Valid Unicode, no control characters, at most :data:`MAX_TEXT` x 5 characters (fields
+    with their own shorter limit state it)."""
+    if len(v) > 5 * MAX_TEXT:
+        raise ValueError(f"text is longer than {5 * MAX_TEXT} characters")
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text is not valid Unicode (a lone surrogate)") from None
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in v):
+        raise ValueError("text has a NUL or another control character")
+    return v
+
+
+def _check_strings(v: Any) -> None:
+    """Strings of this field: itself, or the items, keys and values of a list or dict (nested
+    documents check their own fields)."""
+    if isinstance(v, str):
+        check_text(v)
+    elif isinstance(v, list | tuple):
+        for x in v:
+            if isinstance(x, str):
+                check_text(x)
+    elif isinstance(v, dict):
+        for k, x in v.items():
+            if isinstance(k, str):
+                check_text(k)
+            if isinstance(x, str):
+                check_text(x)
+
+
+@cache
+def _kinds(cls: type[BaseModel]) -> dict[str, tuple[str | None, str | None]]:
+    return {name: (_scalar_kind(f.annotation), _element_kind(f.annotation))
+            for name, f in cls.model_fields.items()}
+
+
+class Document(BaseModel):
+    """Base of the input documents: the strict boundary (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strict(cls, v: Any, info: ValidationInfo) -> Any:
+        kind, element = _kinds(cls).get(info.field_name or "", (None, None))
+        if kind is not None:
+            return strict_scalar(kind, v)
+        if element is not None:
+            if isinstance(v, list | tuple):
+                for x in v:
+                    strict_scalar(element, x)
+            elif isinstance(v, dict):
+                for x in v.values():
+                    strict_scalar(element, x)
+        if isinstance(v, str | list | tuple | dict):
+            _check_strings(v)
+        return v
