@@ -8,12 +8,23 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from optimizer.cli_output import (
+    ExcelOpt,
+    FormatOpt,
+    OutFormat,
+    SheetOpt,
+    console_for,
+    emit,
+    make_table,
+    pct,
+    write_outputs,
+)
 from optimizer.documents.io import DocumentError, load_scenario
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
@@ -239,9 +250,16 @@ def convert(
 @app.command("allocate")
 def allocate_cmd(
     scenario_file: Annotated[Path, typer.Argument(help="Scenario .json, .xlsx or CSV folder.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write the plan JSON.")] = Path(
-        "plan.json"
-    ),
+    out: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "-o",
+            "--out",
+            help="plan.json (default), plan.xlsx, a folder for CSV files, plan.gpkg or "
+            "plan.geojson (per-municipality figures, locations as points); repeat -o for several. "
+            "Without a .json target the JSON plan is written beside the first.",
+        ),
+    ] = None,
     time_limit: Annotated[float, typer.Option(min=1.0, help="Solver time limit (s).")] = 60.0,
     gap: Annotated[float, typer.Option(min=0.0, max=1.0, help="Relative MIP gap.")] = 0.005,
     threads: Annotated[int, typer.Option(min=1, max=64)] = 1,
@@ -250,37 +268,58 @@ def allocate_cmd(
         Path | None,
         typer.Option(help="Last run's plan: keep its decisions unless changing them pays."),
     ] = None,
+    excel: ExcelOpt = False,
+    fmt: FormatOpt = OutFormat.table,
+    sheet: SheetOpt = None,
 ) -> None:
     """Plan one week: placements, links, moves, KPIs (and a diagnosis if rules conflict)."""
     from optimizer.documents.io import load_document
 
+    targets = out or [Path("plan.json")]
     try:
         s = load_scenario(scenario_file)
         prev = load_document(Plan, previous) if previous is not None else None
     except DocumentError as e:
         _fail(e)
+    show = console_for(fmt)
     opts = SolveOptions(time_limit_s=time_limit, mip_rel_gap=gap, threads=threads, seed=seed)
-    with console.status("building and solving the weekly allocation"):
+    with show.status("building and solving the weekly allocation"):
         plan = allocate(s, opts, previous=prev)
-    _write_json(out, plan.model_dump_json(indent=1))
-    console.print(plan_table(plan))
-    _print_diagnosis(plan)
+
+    def frames() -> dict[str, Any]:
+        from optimizer.tables.frames import plan_frames
+
+        return plan_frames(plan, s)
+
+    def layers(path: Path) -> list[Path]:
+        from optimizer.tables.gis import write_plan_layers
+
+        return write_plan_layers(plan, s, path)
+
+    written = write_outputs(
+        targets, plan, frames, excel=excel, title=f"Plan {plan.week}: {plan.status.value}",
+        gis=layers, json_name="plan.json",
+    )
+    show.print(plan_table(plan))
+    _print_diagnosis(plan, show)
     if prev is not None:
-        console.print(f"{len(plan.changes)} decisions differ from the previous plan")
+        show.print(f"{len(plan.changes)} decisions differ from the previous plan")
         for c in plan.changes[:10]:
-            console.print(
+            show.print(
                 f"  {c.household}: {c.previous} -> {c.now} ({c.reason})",
                 highlight=False,
                 markup=False,
             )
-    console.print(f"plan written to {out}")
+    show.print(f"plan written to {', '.join(str(p) for p in written)}", highlight=False)
+    emit(fmt, plan, frames, sheet, excel)
 
 
-def _print_diagnosis(plan: Plan) -> None:
+def _print_diagnosis(plan: Plan, show: Console | None = None) -> None:
+    show = show or console
     for v in plan.diagnosis:
-        console.print(f"[bold red]{v.family}[/] at {v.where}: {v.message}", highlight=False)
+        show.print(f"[bold red]{v.family}[/] at {v.where}: {v.message}", highlight=False)
     if plan.kpis.beds_short:
-        console.print(
+        show.print(
             f"[bold yellow]shortage[/]: {plan.kpis.beds_short} arrival persons have no suitable bed "
             f"({len(plan.unplaced)} households, see plan.unplaced)"
         )
@@ -384,12 +423,17 @@ def explain(
         typer.Option("--scenario", help="Scenario .json, .xlsx or CSV folder (default: scenario.json beside the plan)."),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("-o", "--out", help="Write the explanation JSON.")
+        list[Path] | None,
+        typer.Option("-o", "--out", help="explain.json, explain.xlsx or a folder for CSV files."),
     ] = None,
+    excel: ExcelOpt = False,
+    fmt: FormatOpt = OutFormat.table,
+    sheet: SheetOpt = None,
 ) -> None:
     """Score analysis of a plan per rule family, or one household's decision with alternatives."""
     from optimizer.explain.decision import explain_household
     from optimizer.explain.score import explain_plan
+    from optimizer.tables.frames import explanation_frames, household_explanation_frames
 
     try:
         s, plan = _scenario_for(plan_file, scenario_file)
@@ -397,101 +441,164 @@ def explain(
             raise DocumentError("--household", [f"household {household!r} is not in the scenario"])
     except DocumentError as e:
         _fail(e)
+    show = console_for(fmt)
+    names = _location_names(s)
+    doc: Any
     if household is None:
         ex = explain_plan(s, plan)
-        t = Table(title=f"Plan {plan.week}: cost per rule family (sums to the objective)")
-        for col in ("family", "kind", "EUR", "items", "largest item"):
-            t.add_column(col, justify="right" if col in ("EUR", "items") else "left")
+        doc = ex
+        t = make_table(
+            f"Plan {plan.week}: cost per rule family (sums to the objective)",
+            ["family", "kind", "EUR", "items", "largest item"],
+            right=("EUR", "items"),
+        )
         for f in ex.families:
             top = f.top[0] if f.top else None
+            where = f"{top.where} {names.where(top.where)}".strip() if top else ""
             t.add_row(
                 f.title,
                 "hard" if f.hard else "soft",
-                f"{f.eur:,.2f}",
-                str(f.items),
-                f"{top.where} {top.household or ''}: EUR {top.eur:,.0f}" if top else "",
+                f"{f.eur:,.0f}",
+                f"{f.items:,}",
+                f"{where} {top.household or ''}: EUR {top.eur:,.0f}" if top else "",
             )
-        t.add_row("total", "", f"{ex.total_eur:,.2f}", "", f"objective {ex.objective:,.2f}")
-        console.print(t)
+        t.add_row("total", "", f"{ex.total_eur:,.0f}", "", f"objective {ex.objective:,.0f}")
+        show.print(t)
         for c in ex.conflicts:
-            console.print(f"[bold red]conflict[/] {c}", highlight=False)
-        doc = ex.model_dump_json(indent=1)
+            show.print(f"[bold red]conflict[/] {c}", highlight=False)
+
+        def frames() -> dict[str, Any]:
+            return explanation_frames(ex, s)
     else:
         hx = explain_household(s, plan, household)
-        console.print(f"[bold]{hx.household}[/] ({hx.status}): {hx.decision}")
+        doc = hx
+        show.print(f"[bold]{hx.household}[/] ({hx.status}): {hx.decision}")
         for line in hx.summary:
-            console.print(f"  {line}", highlight=False, markup=False)
-        doc = hx.model_dump_json(indent=1)
-    if out is not None:
-        _write_json(out, doc)
+            show.print(f"  {line}", highlight=False, markup=False)
+
+        def frames() -> dict[str, Any]:
+            return household_explanation_frames(hx, s)
+    if out:
+        write_outputs(out, doc, frames, excel=excel, title=f"Explanation of plan {plan.week}")
+    emit(fmt, doc, frames, sheet, excel)
+
+
+def _location_names(s: Scenario) -> Any:
+    from optimizer.tables.names import Names
+
+    return Names(s)
 
 
 @app.command()
 def recommend(
     plan_file: Annotated[Path, typer.Argument(help="Plan JSON.")],
     household_json: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--household",
             help='The new household as JSON, e.g. \'{"id": "N1", "size": 3, '
-            '"status": "arrival", "track": "kansrijk", "location": "L001"}\'',
+            '"status": "arrival", "track": "kansrijk", "location": "L001"}\' (or the options below)',
         ),
-    ],
+    ] = None,
+    size: Annotated[int | None, typer.Option(help="Persons in the new household.")] = None,
+    status: Annotated[str | None, typer.Option(help="arrival, resident or status_holder.")] = None,
+    track: Annotated[str | None, typer.Option(help="kansrijk, kansarm, dublin, safe_country, unknown.")] = None,
+    location: Annotated[str | None, typer.Option(help="Where the household is now, e.g. L001.")] = None,
+    school_age_children: Annotated[int | None, typer.Option(help="School-age children.")] = None,
+    amv: Annotated[bool, typer.Option("--amv", help="An unaccompanied minor.")] = False,
+    household_id: Annotated[str, typer.Option("--id", help="A pseudonymous id for it.")] = "NEW1",
     scenario_file: Annotated[Path | None, typer.Option("--scenario")] = None,
     k: Annotated[int, typer.Option(min=1, max=20)] = 3,
+    fmt: FormatOpt = OutFormat.table,
+    excel: ExcelOpt = False,
 ) -> None:
     """Top locations (or municipalities for a status holder) for one new household, no re-solve."""
     from optimizer.documents.io import parse_document
     from optimizer.documents.scenario import Household
     from optimizer.explain.recommend import recommend as rec
+    from optimizer.tables.frames import recommendation_frames
 
     try:
         s, plan = _scenario_for(plan_file, scenario_file)
+        if household_json is None:
+            given = {"id": household_id, "size": size, "status": status, "track": track,
+                     "location": location, "school_age_children": school_age_children,
+                     "amv": amv or None}
+            missing = [f"--{n}" for n in ("size", "status", "location") if given[n] is None]
+            if missing:
+                raise DocumentError("--household", [f"give the household as JSON or with {', '.join(missing)}"])
+            household_json = json.dumps({n: v for n, v in given.items() if v is not None})
         h = parse_document(Household, household_json, "--household")
         if h.location not in s.location_index():
             raise DocumentError("--household", [f"location: unknown location {h.location!r}"])
     except DocumentError as e:
         _fail(e)
     r = rec(s, plan, h, k=k)
+    show = console_for(fmt)
+    who = f"{h.size} person{'s' if h.size > 1 else ''}, {h.status.value}, {h.track.value}, at {h.location}"
+    t = make_table(f"Best places for {h.id} ({who})", ["#", "where", "name", "EUR", "km", "cost parts"],
+                   right=("#", "EUR", "km"))
     for i, o in enumerate(r.options, 1):
-        comps = ", ".join(f"{n} {v:,.0f}" for n, v in o.components.items())
-        console.print(
-            f"{i}. {o.name} ({o.where}): EUR {o.eur:,.0f} [{comps}]", highlight=False, markup=False
-        )
-    console.print(f"ruled out: {r.ruled_out_counts}; {r.seconds * 1000:.1f} ms", highlight=False)
+        comps = ", ".join(f"{n} {v:,.0f}" for n, v in o.components.items() if abs(v) >= 0.5)
+        t.add_row(str(i), o.where, o.name, f"{o.eur:,.0f}", f"{o.distance_km:,.0f}", comps)
+    show.print(t)
+    ruled = ", ".join(f"{n}: {c}" for n, c in sorted(r.ruled_out_counts.items(), key=lambda x: -x[1]))
+    show.print(f"ruled out: {ruled or 'none'}; {r.seconds * 1000:.1f} ms", highlight=False)
+    emit(fmt, r, lambda: recommendation_frames(r, s), None, excel)
 
 
 @app.command()
 def fairness(
     plan_file: Annotated[Path, typer.Argument(help="Plan JSON.")],
     scenario_file: Annotated[Path | None, typer.Option("--scenario")] = None,
-    out: Annotated[Path | None, typer.Option("-o", "--out")] = None,
+    out: Annotated[
+        list[Path] | None,
+        typer.Option("-o", "--out", help="fairness.json, fairness.xlsx or a folder for CSV files."),
+    ] = None,
+    excel: ExcelOpt = False,
+    fmt: FormatOpt = OutFormat.table,
+    sheet: SheetOpt = None,
 ) -> None:
     """Outcomes by household type and track, with the spread between groups."""
     from optimizer.explain.fairness import OUTCOMES, fairness_report
+    from optimizer.tables.frames import fairness_frames
 
     try:
         s, plan = _scenario_for(plan_file, scenario_file)
     except DocumentError as e:
         _fail(e)
     rep = fairness_report(s, plan)
-    t = Table(title=f"Fairness {plan.week}: outcomes by household type and track")
-    t.add_column("group")
-    t.add_column("households", justify="right")
-    for o in OUTCOMES:
-        t.add_column(o, justify="right")
+    show = console_for(fmt)
+
+    def cell(outcome: str, v: float | None) -> str:
+        if v is None:
+            return "-"
+        return pct(v) if outcome.endswith("share") or "occupancy" in outcome else f"{v:,.1f}"
+
+    short = {"mean_distance_km": "km", "moved_share": "moved", "waiting_share": "waiting",
+             "mean_link_km": "link_km", "mean_occupancy_end": "occupied",
+             "unplaced_share": "no_bed"}
+    heads = {o: short.get(o, o) for o in OUTCOMES}
+    t = make_table(
+        f"Fairness {plan.week}: outcomes by household type and track",
+        ["type", "track", "hh", *heads.values()],
+        right=("hh", *heads.values()),
+    )
+    t.caption = ("hh: households; km: travelled per household; moved, waiting (status holders "
+                 "not linked), no_bed: shares; occupied: occupancy where they end the week")
     for g in rep.groups:
-        vals = [getattr(g, o) for o in OUTCOMES]
         t.add_row(
-            f"{g.household_type} / {g.track}",
-            str(g.households),
-            *["-" if v is None else f"{v:.3g}" for v in vals],
+            g.household_type,
+            g.track.replace("_", " "),
+            f"{g.households:,}",
+            *[cell(o, getattr(g, o)) for o in OUTCOMES],
         )
-    t.add_row("spread (max - min)", "", *[f"{rep.spread.get(o, 0):.3g}" for o in OUTCOMES])
-    console.print(t)
-    console.print(rep.note)
-    if out is not None:
-        _write_json(out, rep.model_dump_json(indent=1))
+    t.add_row("spread", "max - min", "", *[cell(o, rep.spread.get(o, 0)) for o in OUTCOMES])
+    show.print(t)
+    show.print(rep.note)
+    if out:
+        write_outputs(out, rep, lambda: fairness_frames(rep, s), excel=excel, title=f"Fairness {plan.week}")
+    emit(fmt, rep, lambda: fairness_frames(rep, s), sheet, excel)
 
 
 def _register_subcommands() -> None:

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from optimizer.cli_output import (
+    ExcelOpt,
+    FormatOpt,
+    OutFormat,
+    SheetOpt,
+    console_for,
+    emit,
+    write_outputs,
+)
+from optimizer.cli_output import FitTable as Table
 from optimizer.documents.io import DocumentError, load_document
 from optimizer.quotas.check import check_quotas, select_province
 from optimizer.quotas.compute import compute_quotas, quotas_frame, read_backlog_csv
@@ -51,8 +60,10 @@ def _load_status(path: Path, province: str | None, all_: bool) -> QuotaStatus:
     except DocumentError as e:
         _fail_doc(e)
     if province is not None:
+        from optimizer.tables.names import resolve_province
+
         try:
-            status = select_province(status, province)
+            status = select_province(status, resolve_province(province))
         except ValueError as e:
             _fail(str(e))
     return status
@@ -66,8 +77,11 @@ def compute_cmd(
         Path | None, typer.Option("--backlog", help="CSV with columns gm_code, backlog.")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("-o", "--out", help="Write .json or .csv (by suffix).")
+        Path | None,
+        typer.Option("-o", "--out", help="Write .json, .csv, .xlsx or a folder (by suffix)."),
     ] = None,
+    excel: ExcelOpt = False,
+    fmt: FormatOpt = OutFormat.table,
 ) -> None:
     """Split a national half-year total over the 342 municipalities pro rata population."""
     try:
@@ -76,14 +90,17 @@ def compute_cmd(
     except ValueError as e:
         _fail(str(e))
     df = quotas_frame(result)
+
+    def frames() -> dict[str, Any]:
+        from optimizer.tables.frames import quota_computation_frames
+
+        return quota_computation_frames(result)
+
     if out is not None:
-        if out.suffix.lower() == ".csv":
-            out.parent.mkdir(parents=True, exist_ok=True)
-            df.to_csv(out, index=False)
-        elif out.suffix.lower() == ".json":
-            write_json(result, out)
-        else:
-            _fail(f"-o: {str(out)!r} must end in .json or .csv")
+        if out.suffix.lower() not in (".json", ".csv", ".xlsx", ""):
+            _fail(f"-o: {str(out)!r} must end in .json or .csv (or .xlsx, or be a folder)")
+        write_outputs([out], result, frames, excel=excel, title=f"Taakstelling {result.half_year}")
+    console = console_for(fmt)
     t = Table(title=f"Taakstelling {result.half_year}: {result.total:,} persons")
     for c in ("pv_code", "municipalities", "quota", "backlog", "total"):
         t.add_column(c, justify="left" if c == "pv_code" else "right")
@@ -98,6 +115,7 @@ def compute_cmd(
     console.print(t)
     if out is not None:
         console.print(f"written: {out}")
+    emit(fmt, result, frames, None, excel)
 
 
 def _check_table(res: QuotaCheck) -> Table:
@@ -107,12 +125,10 @@ def _check_table(res: QuotaCheck) -> Table:
         "target",
         "housed",
         "linked",
-        "reachable",
+        "reach- able",
         "short",
-        "on track",
-        "behind",
-        "far behind",
-        "missing",
+        "on track/ behind/ far",
+        "miss- ing",
         "binding cause",
     )
     for c in cols:
@@ -125,11 +141,9 @@ def _check_table(res: QuotaCheck) -> Table:
             f"{p.linked:,}",
             f"{p.best_reachable:,}",
             f"{p.shortfall:,}",
-            str(p.on_track),
-            str(p.behind),
-            str(p.far_behind),
+            f"{p.on_track}/{p.behind}/{p.far_behind}",
             str(p.missing_quota),
-            p.binding_cause.value,
+            p.binding_cause.value.replace("_", " "),
         )
     return t
 
@@ -160,8 +174,8 @@ def _muni_table(res: QuotaCheck, limit: int = 20) -> Table:
             f"{m.housing_capacity_per_week:.1f}",
             str(m.best_reachable),
             str(m.shortfall),
-            m.ladder_stage.value,
-            m.binding_cause.value,
+            m.ladder_stage.value.replace("_", " "),
+            m.binding_cause.value.replace("_", " "),
         )
     return t
 
@@ -170,18 +184,35 @@ def _muni_table(res: QuotaCheck, limit: int = 20) -> Table:
 def check_cmd(
     status_file: Annotated[Path, typer.Argument(help="STATUS.json (see QuotaStatus).")],
     province: Annotated[
-        str | None, typer.Option("--province", help="Check one province, e.g. PV27.")
+        str | None,
+        typer.Option("--province", help="Check one province: PV27 or Noord-Holland (any case)."),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="All provinces (the default).")] = False,
     out: Annotated[
-        Path | None, typer.Option("-o", "--out", help="Directory for JSON, CSV and PNG maps.")
+        Path | None,
+        typer.Option(
+            "-o",
+            "--out",
+            help="Directory for JSON, CSV, the workbook quota_check.xlsx, GIS layers "
+            "(quota_check.gpkg in RD New, quota_check.geojson in WGS84) and PNG maps.",
+        ),
     ] = None,
+    excel: ExcelOpt = False,
+    fmt: FormatOpt = OutFormat.table,
+    sheet: SheetOpt = None,
 ) -> None:
     """Can each municipality still reach its quota this half-year, and if not, why?"""
     status = _load_status(status_file, province, all_)
+    console = console_for(fmt)
     t0 = time.perf_counter()
     res = check_quotas(status)
     secs = time.perf_counter() - t0
+
+    def frames() -> dict[str, Any]:
+        from optimizer.tables.frames import quota_check_frames
+
+        return quota_check_frames(res)
+
     console.print(_check_table(res))
     if province is not None:
         console.print(_muni_table(res))
@@ -190,12 +221,19 @@ def check_cmd(
         f"(HiGHS {res.solver.status}, {res.solver.columns} columns, {res.solver.rows} rows)"
     )
     if out is not None:
-        written = write_check(res, out)
+        from optimizer.tables.gis import write_quota_layers
+
+        written = write_check(res, out, excel=excel)
+        written += write_outputs([out / "quota_check.xlsx"], res, frames,
+                                 title=f"Taakstelling {res.half_year}")
+        written += write_quota_layers(res, out / "quota_check.gpkg")
+        written += write_quota_layers(res, out / "quota_check.geojson")
         for p in res.provinces:
             written.append(pace_map(res, p.pv_code, out / f"pace_{p.pv_code}.png"))
         if province is None:
             written.append(pace_map(res, None, out / "pace_NL.png"))
         console.print(f"written: {len(written)} files in {out}")
+    emit(fmt, res, frames, sheet, excel)
 
 
 def _variant_table(res: ProvincialVariant) -> Table:
@@ -234,19 +272,38 @@ def _variant_table(res: ProvincialVariant) -> Table:
 @quota_app.command("provincial")
 def provincial_cmd(
     status_file: Annotated[Path, typer.Argument(help="STATUS.json (see QuotaStatus).")],
-    province: Annotated[str | None, typer.Option("--province", help="e.g. PV27.")] = None,
+    province: Annotated[
+        str | None, typer.Option("--province", help="PV27 or Noord-Holland (any case).")
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="All provinces (the default).")] = False,
     out: Annotated[
-        Path | None, typer.Option("-o", "--out", help="Directory for JSON and CSV.")
+        Path | None,
+        typer.Option("-o", "--out", help="Directory for JSON, CSV, a workbook and GIS layers."),
     ] = None,
+    excel: ExcelOpt = False,
+    fmt: FormatOpt = OutFormat.table,
+    sheet: SheetOpt = None,
 ) -> None:
     """Measure 6.3.2: the province distributes the sum of its municipalities' quotas."""
     status = _load_status(status_file, province, all_)
     res = provincial_variant(status)
+    console = console_for(fmt)
     console.print(_variant_table(res))
+
+    def frames() -> dict[str, Any]:
+        from optimizer.tables.frames import quota_variant_frames
+
+        return quota_variant_frames(res)
+
     if out is not None:
-        written = write_variant(res, out)
+        from optimizer.tables.gis import write_quota_layers
+
+        written = write_variant(res, out, excel=excel)
+        written += write_outputs([out / "quota_6_3_2.xlsx"], res, frames,
+                                 title=f"6.3.2 provincial taakstelling {res.half_year}")
+        written += write_quota_layers(res, out / "quota_6_3_2.gpkg")
         console.print(f"written: {len(written)} files in {out}")
+    emit(fmt, res, frames, sheet, excel)
 
 
 @quota_app.command("example")

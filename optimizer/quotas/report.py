@@ -46,22 +46,31 @@ def write_csv(rows: list[BaseModel], path: Path) -> Path:
     return path
 
 
-def write_check(result: QuotaCheck, out_dir: Path, stem: str = "quota_check") -> list[Path]:
-    """JSON of the whole result plus CSVs per municipality and per province."""
-    return [
-        write_json(result, out_dir / f"{stem}.json"),
-        write_csv(list(result.municipalities), out_dir / f"{stem}_municipalities.csv"),
-        write_csv(list(result.provinces), out_dir / f"{stem}_provinces.csv"),
-    ]
+def write_check(
+    result: QuotaCheck, out_dir: Path, stem: str = "quota_check", excel: bool = False
+) -> list[Path]:
+    """JSON of the whole result plus CSVs per municipality and per province, names beside the
+    codes (``excel``: ';', decimal commas and a BOM for Dutch Excel)."""
+    return _write_result(result, out_dir, stem, excel)
 
 
 def write_variant(
-    result: ProvincialVariant, out_dir: Path, stem: str = "quota_6_3_2"
+    result: ProvincialVariant, out_dir: Path, stem: str = "quota_6_3_2", excel: bool = False
 ) -> list[Path]:
+    return _write_result(result, out_dir, stem, excel)
+
+
+def _write_result(
+    result: QuotaCheck | ProvincialVariant, out_dir: Path, stem: str, excel: bool
+) -> list[Path]:
+    from optimizer.tables.csvio import write_frame
+    from optimizer.tables.frames import quota_check_frames
+
+    frames = quota_check_frames(result)
     return [
         write_json(result, out_dir / f"{stem}.json"),
-        write_csv(list(result.municipalities), out_dir / f"{stem}_municipalities.csv"),
-        write_csv(list(result.provinces), out_dir / f"{stem}_provinces.csv"),
+        write_frame(frames["municipalities"], out_dir / f"{stem}_municipalities.csv", excel),
+        write_frame(frames["provinces"], out_dir / f"{stem}_provinces.csv", excel),
     ]
 
 

@@ -7,13 +7,22 @@ input exits with code 2 and one line per problem naming the file and the field, 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
-from rich.table import Table
 
+from optimizer.cli_output import (
+    ExcelOpt,
+    FormatOpt,
+    OutFormat,
+    SheetOpt,
+    console_for,
+    emit,
+    write_outputs,
+)
+from optimizer.cli_output import FitTable as Table
 from optimizer.documents.io import DocumentError, load_scenario
 from optimizer.documents.plan import Plan
 from optimizer.sequencing.data import SequenceInputError
@@ -81,10 +90,21 @@ def sequence_command(
         Path, typer.Argument(help="Scenario .json, .xlsx or CSV folder (the planning week).")
     ],
     plan: Annotated[Path, typer.Argument(help="Plan JSON from `coa-plan allocate`.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the sequence JSON.")],
+    out: Annotated[
+        list[Path],
+        typer.Option(
+            "--out",
+            "-o",
+            help="sequence.json, sequence.xlsx (moves, trips, a sheet per day) or a folder for "
+            "CSV files; repeat -o for several.",
+        ),
+    ],
     days: Annotated[int, typer.Option(help="Days in the horizon.")] = 7,
     time_limit: Annotated[float, typer.Option(help="CP-SAT time limit, seconds.")] = 30.0,
     seats: Annotated[int, typer.Option(help="Seats per bus.")] = 50,
+    excel: ExcelOpt = False,
+    fmt: FormatOpt = OutFormat.table,
+    sheet: SheetOpt = None,
 ) -> None:
     """Order the plan's moves day by day and into bus trips, never overfilling a location."""
     try:
@@ -102,6 +122,14 @@ def sequence_command(
         seq = sequence(s, p, opts)
     except SequenceInputError as e:
         raise _fail([f"{plan} / {scenario}: {x}" for x in e.errors]) from None
-    out.write_text(seq.model_dump_json(indent=2), encoding="utf-8")
-    console.print(summary_table(seq))
-    console.print(f"written {out}")
+    def frames() -> dict[str, Any]:
+        from optimizer.tables.frames import sequence_frames
+
+        return sequence_frames(seq, s)
+
+    written = write_outputs(out, seq, frames, excel=excel, title=f"Sequence {seq.week}",
+                            json_name="sequence.json")
+    show = console_for(fmt)
+    show.print(summary_table(seq))
+    show.print(f"written {', '.join(str(w) for w in written)}", highlight=False)
+    emit(fmt, seq, frames, sheet, excel)

@@ -13,8 +13,8 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from optimizer.cli_output import FitTable as Table
 from optimizer.documents.io import DocumentError
 from optimizer.whatif.documents import RunSpec, Variant, load_runspec
 from optimizer.whatif.report import compare, write_plots, write_tables

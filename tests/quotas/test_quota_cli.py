@@ -56,7 +56,7 @@ def test_compute_writes_csv_and_json(tmp_path: Path) -> None:
         ],
     )
     assert r.exit_code == 0, r.output
-    assert (tmp_path / "q.csv").read_text().startswith("gm_code,gm_name,pv_code")
+    assert (tmp_path / "q.csv").read_text().startswith("gm_code,municipality_name,pv_code,province_name")
 
 
 def test_check_one_province_writes_json_csv_png(status_file: Path, tmp_path: Path) -> None:
@@ -131,7 +131,7 @@ def test_bad_files_and_options_exit_2(status_file: Path, tmp_path: Path) -> None
     for args, text in [
         (["check", str(tmp_path / "broken.json")], "not valid JSON"),
         (["check", str(tmp_path / "missing.json")], "cannot read the file"),
-        (["check", str(status_file), "--province", "PV99"], "no municipalities of 'PV99'"),
+        (["check", str(status_file), "--province", "PV99"], "'PV99' is not a province code or name"),
         (["check", str(status_file), "--province", "PV27", "--all"], "not both"),
     ]:
         r = runner.invoke(quota_app, args)

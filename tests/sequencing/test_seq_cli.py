@@ -42,7 +42,7 @@ def test_bad_field_exits_2_naming_file_and_field(tmp_path: Path) -> None:
     sp.write_text(json.dumps(doc))
     res = runner.invoke(app, [str(sp), str(pp), "-o", str(tmp_path / "x.json")])
     assert res.exit_code == 2
-    assert "scenario.json: locations.0.capacity" in res.output
+    assert "scenario.json: locations[0].capacity" in res.output
     assert "Traceback" not in res.output
 
 
