@@ -17,7 +17,7 @@ from rich.console import Console
 from optimizer.cli_output import FitTable as Table
 from optimizer.documents.io import DocumentError
 from optimizer.whatif.documents import RunSpec, Variant, load_runspec
-from optimizer.whatif.report import compare, write_plots, write_tables
+from optimizer.whatif.report import compare, run_totals, write_plots, write_tables
 from optimizer.whatif.simulate import check_variants, horizon_weeks_of, start_scenario
 from optimizer.whatif.sites import SelectionResult, forecast_need, make_candidates, select_sites
 from optimizer.whatif.sweep import SweepResult, run_sweep
@@ -114,6 +114,9 @@ def whatif_command(
         str | None,
         typer.Option(help="Address of an existing Dask scheduler, e.g. tcp://host:8786."),
     ] = None,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV for Dutch Excel: ';', decimal commas, BOM.")
+    ] = False,
 ) -> None:
     """What-if study: variants x inflows x seeds over a horizon, compared side by side."""
     try:
@@ -143,8 +146,19 @@ def whatif_command(
             more = run_sweep(spec, [variant], workers=workers, scheduler_address=scheduler)
             weekly = pd.concat([weekly, more.weekly], ignore_index=True)
     baseline = spec.variants[0].name
-    paths = write_tables(weekly, out, baseline)
-    paths |= write_plots(weekly, out)
+    paths = write_tables(weekly, out, baseline, excel=excel)
+    first = spec.variants[0]
+    paths |= write_plots(
+        weekly, out, band=(first.occupancy_min, first.occupancy_max), scale=spec.start.scale
+    )
+    paths["workbook"] = out / "whatif.xlsx"
+    from optimizer.tables.output import write_frames
+
+    write_frames(
+        {"comparison": compare(weekly, baseline), "runs": run_totals(weekly), "weekly": weekly},
+        paths["workbook"],
+        title=f"What-if: {spec.name}",
+    )
     if selection is not None:
         paths["selection"] = out / "selection.csv"
         selection.sites.to_csv(paths["selection"], index=False)
