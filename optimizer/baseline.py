@@ -69,7 +69,7 @@ def greedy_plan(inst: Instance) -> tuple[list[Placement], list[Link], list[Unpla
             else:  # a closing resident with nowhere to go stays (a capacity/closing violation)
                 load[o] += h.size
 
-    remaining = inst.remaining.copy()
+    remaining = inst.link_cap.copy()  # quota left, within a stated weekly intake
     links: list[Link] = []
     for h in sorted(s.households, key=lambda h: h.id):
         if h.status is not Status.status_holder or h.linked_gm_code is not None:

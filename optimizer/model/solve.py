@@ -148,7 +148,7 @@ def _tighten_slacks(m: pyo.ConcreteModel, inst: Instance) -> None:
     for g in getattr(m, "v_pace_short", {}):
         m.v_pace_short[g].set_value(max(0.0, float(inst.pace_target[g]) - linked[g]))
     for g in getattr(m, "v_quota_excess", {}):
-        m.v_quota_excess[g].set_value(max(0.0, linked[g] - float(inst.remaining[g])))
+        m.v_quota_excess[g].set_value(max(0.0, linked[g] - float(inst.link_cap[g])))
 
 
 def _restrict(
@@ -285,9 +285,10 @@ def _unplaced_reason(inst: Instance, c: int) -> str:
         own = f"{here.name} takes no families"
     else:
         own = f"{here.name} has no beds"
+    where = "the one location it may go to" if n_ok == 1 else f"all {n_ok} locations it may go to"
+    verb = "is" if n_ok == 1 else "are"
     return (
-        f"{at}: all {n_ok} locations it may go to ({_kinds_words(key.group)}) are full at the "
-        f"end of the week, and {own}."
+        f"{at}: {where} ({_kinds_words(key.group)}) {verb} full at the end of the week, and {own}."
     )
 
 

@@ -77,3 +77,24 @@ def test_pin_to_an_unsuitable_location_is_rejected_at_the_boundary() -> None:
     )
     with pytest.raises(ValidationError, match=r"pins\[0\].location: 'V' does not suit household"):
         Scenario.model_validate({**s.model_dump(), "pins": [{"household": "H1", "location": "V"}]})
+
+
+def test_a_kept_decision_is_not_a_change_the_next_week() -> None:
+    # Week 1 places arrival H1 at NEAR. In week 2 H1 is a resident of NEAR and stays: that is the
+    # decision kept, not "not decided -> NEAR". The new arrival H2 is a new decision.
+    base = [
+        loc("TA", WESTERWOLDE, "gvl", 10, 10),
+        loc("NEAR", GRONINGEN, "azc", 100, 80),
+        loc("FAR", MAASTRICHT, "azc", 100, 80),
+    ]
+    first = solve(scenario(base, [hh("H1", "TA")]))
+    assert dest(first) == {"H1": "NEAR"}
+    week2 = [
+        loc("TA", WESTERWOLDE, "gvl", 10, 10),
+        loc("NEAR", GRONINGEN, "azc", 100, 81),
+        loc("FAR", MAASTRICHT, "azc", 100, 80),
+    ]
+    s2 = scenario(week2, [hh("H1", "NEAR", status="resident"), hh("H2", "TA")])
+    second = allocate(s2, SolveOptions(time_limit_s=30), previous=first)
+    assert [(c.household, c.previous, c.now) for c in second.changes] == [("H2", "TA", "NEAR")]
+    assert second.changes[0].reason.startswith("new decision")

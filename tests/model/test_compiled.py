@@ -37,7 +37,9 @@ def test_relaxation_bound_restriction_and_start() -> None:
     m = _model()
     cm = CompiledModel(m, threads=1, seed=1)
     lp = cm.run(10, relax=True)
-    assert lp.status == "optimal" and lp.bound == pytest.approx(lp.objective) == pytest.approx(-11.1)
+    assert lp.status == "optimal" and lp.bound == pytest.approx(lp.objective) == pytest.approx(
+        -11.1
+    )
     assert cm.values()[cm.cols([m.x])[0]] == pytest.approx(7.5)  # fractional: the relaxation
     rc = cm.reduced_costs()
     assert rc.shape == (3,)

@@ -7,13 +7,12 @@ explanation summing to the objective on feasible and infeasible weeks alike."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import datetime as dt
 
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario, Status

@@ -104,5 +104,9 @@ def test_amv_arrival_without_amv_beds_is_unplaced_with_reason() -> None:
     )
     plan = solve(s)
     [u] = plan.unplaced
-    assert u.household == "M" and "no location in the scenario suits this household" in u.reason and u.location == "TA"
+    assert (
+        u.household == "M"
+        and "no location in the scenario suits this household" in u.reason
+        and u.location == "TA"
+    )
     assert plan.kpis.objective_terms_eur["unplaced"] == 10_000.0

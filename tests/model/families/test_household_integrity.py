@@ -19,7 +19,7 @@ def test_family_is_never_split_over_two_half_free_locations() -> None:
     assert [(u.household, u.persons) for u in plan.unplaced] == [("F", 5)]
     assert plan.kpis.beds_short == 5
     assert plan.unplaced[0].location == "TA"
-    assert "are full at the end of the week" in plan.unplaced[0].reason
+    assert "full at the end of the week" in plan.unplaced[0].reason
     assert plan.status.value == "optimal"  # a shortage is a result, not an infeasibility
 
 

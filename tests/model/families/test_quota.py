@@ -55,3 +55,33 @@ def test_pace_shortfall_is_priced_at_a_week_of_waiting() -> None:
     plan = solve(s)
     assert links(plan) == {"S1": ZWOLLE}
     assert plan.kpis.objective_terms_eur["quota_pace"] == 68.0 * 7
+
+
+def test_max_links_per_week_binds() -> None:
+    # 10 persons of quota left, but Zwolle states it takes at most 3 persons this week.
+    s = scenario(
+        [loc("A", ZWOLLE, "azc", 20, 17)],
+        [hh(f"S{i}", "A", status="status_holder") for i in range(5)],
+        [{**muni(ZWOLLE, quota=10), "max_links_per_week": 3}],
+        weeks_left=1,
+    )
+    plan = solve(s)
+    assert len(plan.links) == 3
+    k = plan.kpis
+    assert k.unlinked_households == 2
+    assert k.unlinked_with_quota_left_households == 0  # its stated intake is reached
+    [m] = k.municipalities
+    assert m.cap_this_week == 3 and m.target_this_week == 3  # the pace is capped by the intake
+
+
+def test_pinned_links_beyond_the_stated_intake_are_diagnosed() -> None:
+    s = scenario(
+        [loc("A", ZWOLLE, "azc", 20, 17)],
+        [hh("S1", "A", status="status_holder", size=4)],
+        [{**muni(ZWOLLE, quota=10), "max_links_per_week": 1}],
+    )
+    s = type(s).model_validate({**s.model_dump(), "pins": [{"household": "S1", "gm_code": ZWOLLE}]})
+    plan = solve(s)
+    [v] = plan.diagnosis
+    assert (v.family, v.amount) == ("quota_cap", 3)
+    assert "stated intake of 1 persons this week" in v.message
