@@ -73,10 +73,22 @@ def plan_table(plan: Plan, baseline: dict[str, float] | None = None) -> Table:
         ),
         ("beds short (persons)", f"{k.beds_short:,}", _b(baseline, "beds_short", "{:,.0f}")),
         (
+            "waiting at registration, in a free col/gvl bed (persons)",
+            f"{k.registration_wait_persons:,}",
+            _b(baseline, "registration_wait_persons", "{:,.0f}"),
+        ),
+        ("free col/gvl beds at the end of the week", f"{k.registration_beds_free_end:,}", ""),
+        (
             "moves of residents (households / persons)",
             f"{k.moves_households:,} / {k.moves_persons:,}",
             _b(baseline, "moves_persons", "{:,.0f}"),
         ),
+        (
+            "  of which for closure / to rebalance (households)",
+            f"{k.moves_closing_households:,} / {k.moves_rebalance_households:,}",
+            "",
+        ),
+        ("  saved by the rebalancing moves (EUR)", f"{k.rebalance_saving_eur:,.0f}", ""),
         (
             "moves of school-age children",
             f"{k.moves_school_age_children:,}",
@@ -88,15 +100,33 @@ def plan_table(plan: Plan, baseline: dict[str, float] | None = None) -> Table:
             _b(baseline, "links_persons", "{:,.0f}"),
         ),
         (
+            "status holders left unlinked (households / persons)",
+            f"{k.unlinked_households:,} / {k.unlinked_persons:,}",
+            _b(baseline, "unlinked_persons", "{:,.0f}"),
+        ),
+        (
+            "  of which while a municipality had room (persons)",
+            f"{k.unlinked_with_quota_left_persons:,}",
+            _b(baseline, "unlinked_with_quota_left_persons", "{:,.0f}"),
+        ),
+        (
+            "  longest wait since the permit (days)",
+            "-" if k.longest_wait_unlinked_days is None else f"{k.longest_wait_unlinked_days}",
+            "",
+        ),
+        (
             "quota pace shortfall (persons)",
             f"{k.quota_pace_shortfall_persons:,.0f}",
             _b(baseline, "quota_pace_shortfall_persons", "{:,.0f}"),
         ),
         ("occupancy end of week", f"{k.occupancy_total_end:.1%}", ""),
         (
-            "locations outside the band",
-            f"{k.locations_outside_band}",
-            _b(baseline, "locations_outside_band", "{:,.0f}"),
+            "locations above / below the band (band kinds)",
+            f"{k.locations_above_band} / {k.locations_below_band}",
+            ""
+            if baseline is None
+            else f"{baseline.get('locations_above_band', 0):,.0f} / "
+            f"{baseline.get('locations_below_band', 0):,.0f}",
         ),
         (
             "travel (person-km)",
@@ -108,6 +138,8 @@ def plan_table(plan: Plan, baseline: dict[str, float] | None = None) -> Table:
     ]
     for name, a, b in rows:
         t.add_row(name, a, *([b] if baseline is not None else []))
+    if k.band_note:
+        t.caption = f"band: {k.band_note}"
     return t
 
 

@@ -75,7 +75,10 @@ class Change(_Doc):
     """A decision that differs from the previous plan, and why (replanning)."""
 
     household: str
-    previous: str = Field(description="Location, municipality, 'unplaced' or 'not decided'.")
+    previous: str = Field(
+        description="Where the household ended the week in the previous plan (its own location "
+        "if it stayed), its municipality, 'waiting' (not linked) or 'unplaced'."
+    )
     now: str
     reason: str
 
