@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 def audit_log(
     _: Auditor, s: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before_id: Annotated[int | None, Query(ge=1, le=2**63 - 1,
+    before_id: Annotated[int | None, Query(ge=1, le=2**31 - 1,
                                            description="page: rows older than this id")] = None,
     who: Annotated[str | None, Query(max_length=64, description="caller name")] = None,
     since: Annotated[dt.datetime | None, Query(description="from this moment (ISO 8601)")] = None,
