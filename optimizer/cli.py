@@ -88,7 +88,12 @@ def plan_table(plan: Plan, baseline: dict[str, float] | None = None) -> Table:
             f"{k.moves_closing_households:,} / {k.moves_rebalance_households:,}",
             "",
         ),
-        ("  saved by the rebalancing moves (EUR)", f"{k.rebalance_saving_eur:,.0f}", ""),
+        (
+            "  rebalancing: freeing beds for the intake (households)",
+            f"{k.moves_freeing_beds_households:,}",
+            "",
+        ),
+        ("  saved by the other rebalancing moves (EUR)", f"{k.rebalance_saving_eur:,.0f}", ""),
         (
             "moves of school-age children",
             f"{k.moves_school_age_children:,}",

@@ -45,7 +45,9 @@ def with_savings(
 ) -> list[Placement]:
     """The placements, each rebalancing move with ``saving_eur``: what the move saves against the
     household staying where it is, every other decision held fixed (band at both ends, bed cost,
-    transport, the move itself). The same arithmetic as the explanation's "stay" option."""
+    transport, the move itself); the same arithmetic as the explanation's "stay" option. A move
+    whose bed went to the week's intake (the origin ends full, so staying would break capacity)
+    has no saving of its own: it is marked ``frees_bed`` instead."""
     from optimizer.model.instance import placement_cost
 
     p = inst.scenario.policy
@@ -59,6 +61,9 @@ def with_savings(
         h = inst.households[pl.household]
         o, d = li[pl.from_location], li[pl.location]
         lo, ld = inst.locations[o], inst.locations[d]
+        if end[lo.id] + h.size > lo.capacity:
+            out.append(pl.model_copy(update={"frees_bed": True}))
+            continue
         move = sum(
             placement_cost(
                 p,
@@ -171,6 +176,7 @@ def compute_kpis(
     unplaced_ids = {u.household for u in unplaced}
     moves = [pl for pl in placements if pl.reason != "arrival"]
     rebalance = [pl for pl in moves if pl.reason == "rebalance"]
+    freeing = [pl for pl in rebalance if pl.frees_bed]
     beds = sum(loc.capacity for loc in inst.locations if not loc.closing)
     start_total = sum(loc.residents for loc in inst.locations)
     end_total = sum(end.values())
@@ -207,6 +213,7 @@ def compute_kpis(
         moves_school_age_children=sum(hh[pl.household].school_age_children for pl in moves),
         moves_closing_households=sum(pl.reason == "closing" for pl in moves),
         moves_rebalance_households=len(rebalance),
+        moves_freeing_beds_households=len(freeing),
         rebalance_saving_eur=round(sum(pl.saving_eur or 0.0 for pl in rebalance), 2),
         links_households=len(links),
         links_persons=sum(lk.persons for lk in links),

@@ -31,6 +31,11 @@ class Placement(_Doc):
         description="Rebalancing moves: euros this move saves against the household staying where "
         "it is, every other decision held fixed.",
     )
+    frees_bed: bool = Field(
+        False,
+        description="Rebalancing moves out of a location that ends the week full: the bed goes "
+        "to the week's intake (staying would break capacity), so the move has no saving alone.",
+    )
 
 
 class Link(_Doc):
@@ -154,10 +159,13 @@ class Kpis(_Doc):
     moves_school_age_children: int
     moves_closing_households: int = 0
     moves_rebalance_households: int = 0
+    moves_freeing_beds_households: int = Field(
+        0, description="Of the rebalancing moves: those that free a bed for the intake."
+    )
     rebalance_saving_eur: float = Field(
         0.0,
-        description="Sum over rebalancing moves of what each saves against staying put, every "
-        "other decision held fixed.",
+        description="Sum over rebalancing moves (those not freeing a bed for the intake) of what "
+        "each saves against staying put, every other decision held fixed.",
     )
     links_households: int
     links_persons: int

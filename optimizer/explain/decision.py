@@ -50,13 +50,17 @@ def _with_stay(
     alt = compare(chosen, stay)
     p = ctx.scenario.policy
     over = int(ctx.end[ctx.loc_index[here.id]] + h.size - band_high(p.occupancy_max, here.capacity))
-    if "occupancy_band" in stay.components and over > 0:
+    end_here = int(ctx.end[ctx.loc_index[here.id]])
+    if end_here + h.size > here.capacity:
+        breaks = (
+            f"capacity: {here.name} ends the week full ({end_here} of {here.capacity} beds): "
+            "its bed goes to the week's intake"
+        )
+    elif "occupancy_band" in stay.components and over > 0:
         breaks = (
             f"occupancy_band: {here.name} would end {over} beds above "
             f"{p.occupancy_max:.0%} (EUR {stay.components['occupancy_band']:,.0f})"
         )
-    elif over > here.capacity - band_high(p.occupancy_max, here.capacity):
-        breaks = f"capacity: {here.name} would end over its {here.capacity} beds"
     else:
         breaks = None
     msg = alt.message + (f"; breaks {breaks}" if breaks else "")
