@@ -29,11 +29,13 @@ def test_small_reference_week_golden(small: tuple[Plan, Plan]) -> None:
     #             the pace), link_eur 2 -> 1 per km, arrivals wait in free col/gvl beds instead of
     #             having no bed (registration_wait EUR 2,000 < unplaced EUR 10,000), the band only
     #             on band kinds (not col/gvl), no rebalancing of school children, permit dates
-    assert plan.objective == pytest.approx(634_870.64, abs=1.0)
+    # 2026-12-02: 634,870.64 -> 634,951.85: improvements within the gap taken after the solve
+    #             (3 persons linked), so no second round with wider link candidates is needed
+    assert plan.objective == pytest.approx(634_951.85, abs=1.0)
     assert plan.bound == pytest.approx(634_483.63, abs=1.0)
     assert plan.model.classes == 139  # 124 -> 139: link classes split by weeks waited
-    assert plan.model.variables == 4135  # 2515 -> 4135: wait arcs and more link classes
-    assert plan.model.constraints == 867  # 843 -> 867: one integrity row per link class
+    assert plan.model.variables == 3979  # 2515 -> 3979: wait arcs and more link classes
+    assert plan.model.constraints == 865  # 843 -> 865: one integrity row per link class
     assert len(plan.placements) == 336  # 343 -> 336: no school children moved to rebalance
     assert len(plan.links) == 100  # 100 -> 96 with highspy 1.12, back to 100 compiled (same gap)
     # scale 0.1 keeps Ter Apel and Budel whole but only a tenth of the other beds: a shortage,
