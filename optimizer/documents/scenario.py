@@ -46,6 +46,12 @@ class LocationKind(StrEnum):
     noodopvang = "noodopvang"  # emergency reception: temporary and expensive
 
 
+DEFAULT_BAND_KINDS: tuple[LocationKind, ...] = tuple(
+    k for k in LocationKind if k not in (LocationKind.col, LocationKind.gvl)
+)
+"""The occupancy band applies to every kind but the registration centres (the arrivals' buffer)."""
+
+
 class Status(StrEnum):
     arrival = "arrival"  # newly registered this week, at a col/gvl
     resident = "resident"  # asylum seeker in a location, procedure running
@@ -155,9 +161,8 @@ class Policy(_Doc):
         "belongs elsewhere: above every suitable placement, far below unplaced.",
     )
     band_kinds: list[LocationKind] = Field(
-        default_factory=lambda: [
-            k for k in LocationKind if k not in (LocationKind.col, LocationKind.gvl)
-        ],
+        default_factory=lambda: list(DEFAULT_BAND_KINDS),
+        max_length=len(LocationKind),
         description="Location kinds the occupancy band applies to (default: all but col and gvl, "
         "whose free beds are the buffer for arrivals).",
     )
