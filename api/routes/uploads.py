@@ -2,7 +2,7 @@
 
 The body is the workbook's bytes (``Content-Type: application/vnd.openxmlformats-officedocument.
 spreadsheetml.sheet``). A bad cell answers 422 with one entry per problem whose ``loc`` is
-``["body", sheet, row, column]``, the row as Excel shows it, and whose ``msg`` is the line the
+``["body", sheet, row, column]``. ``application/octet-stream`` is accepted as well, the row as Excel shows it, and whose ``msg`` is the line the
 command line prints (``households row 14, column size: must be at least 1 (got 0)``).
 """
 
@@ -20,6 +20,7 @@ from api.routes.jobs import _job_created, _store_and_queue
 from optimizer.documents.io import DocumentError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OCTET = "application/octet-stream"  # what generic HTTP clients send for a file
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 _CELL = re.compile(r"^(\w+) rows? ([\d, ]+?)(?:, column ([\w.() ]+?))?: ")
 
@@ -46,8 +47,10 @@ def _read(data: bytes) -> Any:
     status_code=status.HTTP_202_ACCEPTED,
     responses={**ERRORS(400, 401, 403, 413, 503), 415: {"description": "not an .xlsx body"}},
     openapi_extra={
-        "requestBody": {"required": True, "content": {XLSX: {"schema": {"type": "string",
-                                                                          "format": "binary"}}}}
+        "requestBody": {"required": True, "content": {
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+            OCTET: {"schema": {"type": "string", "format": "binary"}},
+        }}
     },
 )
 async def submit_workbook(
@@ -59,7 +62,7 @@ async def submit_workbook(
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 20261122,
 ) -> Response:
     """Queue a weekly allocation of the week in this workbook (template: ``coa-plan template``)."""
-    if request.headers.get("content-type", "").split(";")[0].strip() != XLSX:
+    if request.headers.get("content-type", "").split(";")[0].strip() not in (XLSX, OCTET):
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
                             detail=f"send the workbook with Content-Type: {XLSX}")
     data = await request.body()
