@@ -68,7 +68,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         wall_s=settings.job_wall_s, memory_mb=settings.job_memory_mb,
     )
 
-    audit_writer = AuditWriter(sessions)
+    # The audit writer has its own connections: requests wait for it while holding theirs, so
+    # sharing one pool would let 40 waiting requests starve the writer they wait for.
+    audit_engine = make_engine(settings.database_url, pool_size=2, max_overflow=0)
+    audit_writer = AuditWriter(make_sessionmaker(audit_engine))
     checkpointer = Checkpointer(engine)
     responses, plan_responses = ResponseCache(), ResponseCache()
     manager.on_change(responses.invalidate)
@@ -94,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             audit_writer.stop()
             checkpointer.stop()
             engine.dispose()
+            audit_engine.dispose()
 
     app = FastAPI(
         title="COA reception planning service",

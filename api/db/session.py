@@ -38,7 +38,7 @@ def private_files(db: Path) -> None:
             os.chmod(p, 0o600)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 20, max_overflow: int = 20) -> Engine:
     """An engine; SQLite gets WAL with ``synchronous=FULL`` (a committed audit row survives a
     power cut, not only a crash), a busy timeout, cross-thread use and files only the service's
     user can read."""
@@ -47,8 +47,8 @@ def make_engine(url: str) -> Engine:
         if db is not None:
             private_files(db)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=20,
-            max_overflow=20,
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=pool_size,
+            max_overflow=max_overflow,
         )
 
         @event.listens_for(engine, "connect")
@@ -63,7 +63,8 @@ def make_engine(url: str) -> Engine:
                 private_files(db)
 
         return engine
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow,
+                         pool_pre_ping=True)
 
 
 class Checkpointer:
