@@ -26,3 +26,29 @@ def test_capacity_that_cannot_hold_is_diagnosed_with_the_amount() -> None:
     [v] = plan.diagnosis
     assert (v.family, v.where, v.amount) == ("capacity", "A", 2)
     assert "2 persons over its 10 beds" in v.message
+
+
+def test_unit_capacity_rows_and_penalty() -> None:
+    """Only capacity: one row per open location (none for a closing one); each person above the
+    beds is priced at the hard penalty and diagnosed with the place and the persons."""
+    import pyomo.environ as pyo
+
+    from optimizer.model.families.capacity import FAMILY, add_capacity
+    from tests.model.families.units import family_model
+
+    s = scenario(
+        [
+            loc("TA", WESTERWOLDE, "gvl", 10, 12),
+            loc("A", ZWOLLE, "azc", 10, 5),
+            loc("N", UTRECHT, "noodopvang", 10, 1, closing=True),
+        ],
+        [hh("R", "N", status="resident")],
+    )
+    m, inst = family_model(s, add_capacity)
+    assert sorted(m.capacity) == sorted([inst.loc_index["TA"], inst.loc_index["A"]])
+    ta = inst.loc_index["TA"]
+    m.v_capacity_excess[ta].set_value(2)
+    assert pyo.value(m.cost_capacity) == 2_000_000.0
+    assert FAMILY.diagnose is not None
+    [f] = FAMILY.diagnose(inst, {ta: 2.0})
+    assert (f.where, f.persons) == ("TA", 2) and "2 persons over its 10 beds" in f.message

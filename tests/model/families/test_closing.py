@@ -57,3 +57,23 @@ def test_an_impossible_closing_does_not_loosen_the_rest_of_the_plan() -> None:
     # phase, from the reduced-cost restricted MIP, already finds the soft optimum: equal here)
     assert two.kpis.objective_terms_eur["closing"] == one.kpis.objective_terms_eur["closing"]
     assert soft(two) <= soft(one) + 0.01
+
+
+def test_unit_closing_row_per_class_must_leave() -> None:
+    """Only closing: every closing class's households leave, or are stuck at the hard penalty."""
+    import pyomo.environ as pyo
+
+    from optimizer.model.families.closing import add_closing
+    from tests.model.families.units import arc, class_of, family_model
+
+    s = scenario(
+        [loc("N", ZWOLLE, "noodopvang", 10, 2, closing=True), loc("A", UTRECHT, "azc", 10, 5)],
+        [hh("R1", "N", status="resident"), hh("R2", "N", status="resident")],
+    )
+    m, inst = family_model(s, add_closing)
+    c = class_of(inst, "R1", "closing")
+    assert list(m.closing) == [c] and pyo.value(m.closing[c].upper) == 2
+    m.v_place[arc(inst, "R1", "A", "closing")].set_value(1)
+    m.v_closing_stuck[c].set_value(1)
+    assert pyo.value(m.closing[c].body) == 2
+    assert pyo.value(m.cost_closing) == 1_000_000.0

@@ -1,6 +1,8 @@
 """Soft cost families: bed_cost, transport, moves, school_moves, kansrijk_region, link_distance,
 unplaced."""
 
+import pytest
+
 from tests.builders import (
     AMSTERDAM,
     GRONINGEN,
@@ -110,3 +112,24 @@ def test_amv_arrival_without_amv_beds_is_unplaced_with_reason() -> None:
         and u.location == "TA"
     )
     assert plan.kpis.objective_terms_eur["unplaced"] == 10_000.0
+
+
+def test_unit_unplaced_and_link_distance_terms() -> None:
+    """Only unplaced and link_distance: EUR 10,000 a person without a bed, EUR 1 a person-km."""
+    import pyomo.environ as pyo
+
+    from optimizer.model.families.costs import add_link_distance, add_unplaced
+    from tests.model.families.units import class_of, family_model, link
+
+    s = scenario(
+        [loc("TA", WESTERWOLDE, "gvl", 10, 5), loc("A", ZWOLLE, "azc", 20, 17)],
+        [hh("K", "TA", size=3), hh("S", "A", status="status_holder", size=2)],
+        [muni(AMSTERDAM, quota=5)],
+    )
+    m, inst = family_model(s, add_unplaced, add_link_distance)
+    m.v_unplaced[class_of(inst, "K", "arrival")].set_value(1)
+    k = link(inst, "S", AMSTERDAM)
+    m.v_link[k].set_value(1)
+    km = float(inst.dist_loc_gm[inst.loc_index["A"], inst.gm_index[AMSTERDAM]])
+    assert pyo.value(m.cost_unplaced) == 3 * 10_000.0
+    assert pyo.value(m.cost_link_distance) == pytest.approx(2 * 1.0 * km)

@@ -32,3 +32,24 @@ def test_each_arrival_exactly_once() -> None:
     placed = [p.household for p in plan.placements]
     assert len(placed) == len(set(placed))
     assert len(placed) + len(plan.unplaced) + plan.kpis.arrivals_staying_persons == 6
+
+
+def test_unit_arrival_row_counts_placed_staying_and_unplaced() -> None:
+    """Only household_integrity: each arrival class is placed, stays or is unplaced, exactly."""
+    import pyomo.environ as pyo
+
+    from optimizer.model.families.household_integrity import add_household_integrity
+    from tests.model.families.units import arc, class_of, family_model
+
+    s = scenario(
+        [loc("TA", WESTERWOLDE, "gvl", 10, 6), loc("A", ZWOLLE, "azc", 10, 2)],
+        [hh(f"H{i}", "TA") for i in range(3)],
+    )
+    m, inst = family_model(s, add_household_integrity)
+    c = class_of(inst, "H0", "arrival")
+    row = m.household_integrity_arrival[c]
+    assert pyo.value(row.upper) == pyo.value(row.lower) == 3
+    m.v_place[arc(inst, "H0", "A")].set_value(1)
+    m.v_place[arc(inst, "H0", "TA")].set_value(1)  # waits at its own gvl
+    m.v_unplaced[c].set_value(1)
+    assert pyo.value(row.body) == 3

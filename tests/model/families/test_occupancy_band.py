@@ -1,5 +1,7 @@
 """Family occupancy_band: fill idle beds below the band first, avoid eating the reserve."""
 
+import pytest
+
 from optimizer.model.families.occupancy_band import band_high, band_low
 from tests.builders import UTRECHT, WESTERWOLDE, ZWOLLE, dest, hh, loc, scenario, solve
 
@@ -97,3 +99,28 @@ def test_band_kinds_is_a_policy() -> None:
     )
     plan = solve(s)
     assert plan.kpis.locations_below_band == 1  # the gvl, now a band kind
+
+
+def test_unit_band_rows_only_on_band_kinds() -> None:
+    """Only the occupancy_band family: rows for the azc, none for the gvl or a closing location;
+    the row's limits are the band in whole persons."""
+    import pyomo.environ as pyo
+
+    from optimizer.model.families.occupancy_band import add_occupancy_band
+    from tests.model.families.units import family_model
+
+    s = scenario(
+        [
+            loc("TA", WESTERWOLDE, "gvl", 100, 10),
+            loc("A", ZWOLLE, "azc", 125, 100),
+            loc("N", UTRECHT, "noodopvang", 10, 0, closing=True),
+        ],
+        [],
+    )
+    m, inst = family_model(s, add_occupancy_band)
+    assert list(m.occupancy_band_under) == [inst.loc_index["A"]]
+    i = inst.loc_index["A"]
+    assert pyo.value(m.occupancy_band_under[i].lower) == 107
+    assert pyo.value(m.occupancy_band_over[i].upper) == 113
+    m.v_band_under[i].set_value(7)  # 100 residents: 7 idle beds below 85%
+    assert pyo.value(m.cost_occupancy_band) == pytest.approx(7 * 68.0 * 7)

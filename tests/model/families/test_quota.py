@@ -85,3 +85,21 @@ def test_pinned_links_beyond_the_stated_intake_are_diagnosed() -> None:
     [v] = plan.diagnosis
     assert (v.family, v.amount) == ("quota_cap", 3)
     assert "stated intake of 1 persons this week" in v.message
+
+
+def test_unit_quota_cap_row_is_the_weekly_cap() -> None:
+    """Only quota_cap: the row's upper bound is min(remaining, max_links_per_week)."""
+    import pyomo.environ as pyo
+
+    from optimizer.model.families.quota import add_quota_cap
+    from tests.model.families.units import family_model
+
+    s = scenario(
+        [loc("A", ZWOLLE, "azc", 20, 17)],
+        [hh("S1", "A", status="status_holder")],
+        [{**muni(ZWOLLE, quota=10), "max_links_per_week": 3}, muni(AMSTERDAM, quota=2)],
+    )
+    m, inst = family_model(s, add_quota_cap)
+    assert pyo.value(m.quota_cap[inst.gm_index[ZWOLLE]].upper) == 3
+    assert pyo.value(m.quota_cap[inst.gm_index[AMSTERDAM]].upper) == 2
+    assert pyo.value(m.cost_quota_cap) == 0  # no pins: no elastic slack

@@ -75,3 +75,25 @@ def test_process_track_arrival_stays_without_a_wait_price() -> None:
     plan = solve(s)
     assert plan.registration_waits == [] and plan.unplaced == []
     assert plan.kpis.arrivals_staying_persons == 1
+
+
+def test_unit_wait_arc_only_where_the_track_belongs_elsewhere() -> None:
+    """Only the arc costs: the kansrijk arrival has a wait arc at its gvl priced at EUR 2,000 a
+    person; the dublin arrival's stay at the same gvl is a suitable stay without that price."""
+    import pyomo.environ as pyo
+
+    from optimizer.model.families.costs import add_arc_costs
+    from tests.model.families.units import arc, family_model
+
+    s = scenario(
+        [loc("TA", WESTERWOLDE, "gvl", 10, 4), loc("A", ZWOLLE, "azc", 10, 5)],
+        [hh("K", "TA", size=2), hh("D", "TA", size=2, track="dublin")],
+    )
+    m, inst = family_model(s, add_arc_costs)
+    wait, stay = arc(inst, "K", "TA"), arc(inst, "D", "TA")
+    assert inst.arc_wait[wait] and not inst.arc_wait[stay]
+    m.v_place[wait].set_value(1)
+    m.v_place[stay].set_value(1)
+    assert pyo.value(m.cost_registration_wait) == pytest.approx(2 * 2000.0)
+    with pytest.raises(KeyError):  # the dublin arrival may not go to an azc at all
+        arc(inst, "D", "A")

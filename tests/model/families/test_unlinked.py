@@ -87,3 +87,25 @@ def test_candidates_widen_when_the_nearest_run_out() -> None:
     plan = solve(s)
     assert sorted(links(plan).values()) == sorted([AMSTERDAM, ZWOLLE])
     assert plan.kpis.unlinked_with_quota_left_households == 0
+
+
+def test_unit_unlinked_prices_each_person_left_waiting() -> None:
+    """Only the unlinked family: two households of 2 in one class, late (21 days, 3 weeks)."""
+    import pyomo.environ as pyo
+
+    from optimizer.model.families.unlinked import add_unlinked
+    from tests.model.families.units import family_model, link
+
+    s = scenario(
+        [loc("A", ZWOLLE, "azc", 20, 17)],
+        [
+            hh("S1", "A", status="status_holder", size=2, permit_date="2026-11-02"),
+            hh("S2", "A", status="status_holder", size=2, permit_date="2026-11-02"),
+        ],
+        [muni(ZWOLLE, quota=10)],
+    )
+    m, inst = family_model(s, add_unlinked)
+    per_person = 476.0 + 476.0 + 3 * 20.0
+    assert pyo.value(m.cost_unlinked) == pytest.approx(2 * 2 * per_person)
+    m.v_link[link(inst, "S1", ZWOLLE)].set_value(1)
+    assert pyo.value(m.cost_unlinked) == pytest.approx(2 * per_person)
