@@ -262,7 +262,9 @@ def template(
     console.print(
         f"template written to {out}" + (f" ({len(paths)} files)" if len(paths) > 1 else "")
     )
-    console.print(f"fill it in, then: coa-plan validate {out}; coa-plan allocate {out} -o plan.xlsx")
+    console.print(
+        f"fill it in, then: coa-plan validate {out}; coa-plan allocate {out} -o plan.xlsx"
+    )
 
 
 @app.command()
@@ -334,8 +336,13 @@ def allocate_cmd(
         return write_plan_layers(plan, s, path)
 
     written = write_outputs(
-        targets, plan, frames, excel=excel, title=f"Plan {plan.week}: {plan.status.value}",
-        gis=layers, json_name="plan.json",
+        targets,
+        plan,
+        frames,
+        excel=excel,
+        title=f"Plan {plan.week}: {plan.status.value}",
+        gis=layers,
+        json_name="plan.json",
     )
     show.print(plan_table(plan))
     _print_diagnosis(plan, show)
@@ -457,7 +464,10 @@ def explain(
     household: Annotated[str | None, typer.Option(help="Explain one household's decision.")] = None,
     scenario_file: Annotated[
         Path | None,
-        typer.Option("--scenario", help="Scenario .json, .xlsx or CSV folder (default: scenario.json beside the plan)."),
+        typer.Option(
+            "--scenario",
+            help="Scenario .json, .xlsx or CSV folder (default: scenario.json beside the plan).",
+        ),
     ] = None,
     out: Annotated[
         list[Path] | None,
@@ -515,6 +525,7 @@ def explain(
 
         def frames() -> dict[str, Any]:
             return household_explanation_frames(hx, s)
+
     if out:
         write_outputs(out, doc, frames, excel=excel, title=f"Explanation of plan {plan.week}")
     emit(fmt, doc, frames, sheet, excel)
@@ -539,8 +550,12 @@ def recommend(
     ] = None,
     size: Annotated[int | None, typer.Option(help="Persons in the new household.")] = None,
     status: Annotated[str | None, typer.Option(help="arrival, resident or status_holder.")] = None,
-    track: Annotated[str | None, typer.Option(help="kansrijk, kansarm, dublin, safe_country, unknown.")] = None,
-    location: Annotated[str | None, typer.Option(help="Where the household is now, e.g. L001.")] = None,
+    track: Annotated[
+        str | None, typer.Option(help="kansrijk, kansarm, dublin, safe_country, unknown.")
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option(help="Where the household is now, e.g. L001.")
+    ] = None,
     school_age_children: Annotated[int | None, typer.Option(help="School-age children.")] = None,
     amv: Annotated[bool, typer.Option("--amv", help="An unaccompanied minor.")] = False,
     household_id: Annotated[str, typer.Option("--id", help="A pseudonymous id for it.")] = "NEW1",
@@ -558,12 +573,20 @@ def recommend(
     try:
         s, plan = _scenario_for(plan_file, scenario_file)
         if household_json is None:
-            given = {"id": household_id, "size": size, "status": status, "track": track,
-                     "location": location, "school_age_children": school_age_children,
-                     "amv": amv or None}
+            given = {
+                "id": household_id,
+                "size": size,
+                "status": status,
+                "track": track,
+                "location": location,
+                "school_age_children": school_age_children,
+                "amv": amv or None,
+            }
             missing = [f"--{n}" for n in ("size", "status", "location") if given[n] is None]
             if missing:
-                raise DocumentError("--household", [f"give the household as JSON or with {', '.join(missing)}"])
+                raise DocumentError(
+                    "--household", [f"give the household as JSON or with {', '.join(missing)}"]
+                )
             household_json = json.dumps({n: v for n, v in given.items() if v is not None})
         h = parse_document(Household, household_json, "--household")
         if h.location not in s.location_index():
@@ -573,13 +596,18 @@ def recommend(
     r = rec(s, plan, h, k=k)
     show = console_for(fmt)
     who = f"{h.size} person{'s' if h.size > 1 else ''}, {h.status.value}, {h.track.value}, at {h.location}"
-    t = make_table(f"Best places for {h.id} ({who})", ["#", "where", "name", "EUR", "km", "cost parts"],
-                   right=("#", "EUR", "km"))
+    t = make_table(
+        f"Best places for {h.id} ({who})",
+        ["#", "where", "name", "EUR", "km", "cost parts"],
+        right=("#", "EUR", "km"),
+    )
     for i, o in enumerate(r.options, 1):
         comps = ", ".join(f"{n} {v:,.0f}" for n, v in o.components.items() if abs(v) >= 0.5)
         t.add_row(str(i), o.where, o.name, f"{o.eur:,.0f}", f"{o.distance_km:,.0f}", comps)
     show.print(t)
-    ruled = ", ".join(f"{n}: {c}" for n, c in sorted(r.ruled_out_counts.items(), key=lambda x: -x[1]))
+    ruled = ", ".join(
+        f"{n}: {c}" for n, c in sorted(r.ruled_out_counts.items(), key=lambda x: -x[1])
+    )
     show.print(f"ruled out: {ruled or 'none'}; {r.seconds * 1000:.1f} ms", highlight=False)
     emit(fmt, r, lambda: recommendation_frames(r, s), None, excel)
 
@@ -612,17 +640,24 @@ def fairness(
             return "-"
         return pct(v) if outcome.endswith("share") or "occupancy" in outcome else f"{v:,.1f}"
 
-    short = {"mean_distance_km": "km", "moved_share": "moved", "waiting_share": "waiting",
-             "mean_link_km": "link_km", "mean_occupancy_end": "occupied",
-             "unplaced_share": "no_bed"}
+    short = {
+        "mean_distance_km": "km",
+        "moved_share": "moved",
+        "waiting_share": "waiting",
+        "mean_link_km": "link_km",
+        "mean_occupancy_end": "occupied",
+        "unplaced_share": "no_bed",
+    }
     heads = {o: short.get(o, o) for o in OUTCOMES}
     t = make_table(
         f"Fairness {plan.week}: outcomes by household type and track",
         ["type", "track", "hh", *heads.values()],
         right=("hh", *heads.values()),
     )
-    t.caption = ("hh: households; km: travelled per household; moved, waiting (status holders "
-                 "not linked), no_bed: shares; occupied: occupancy where they end the week")
+    t.caption = (
+        "hh: households; km: travelled per household; moved, waiting (status holders "
+        "not linked), no_bed: shares; occupied: occupancy where they end the week"
+    )
     for g in rep.groups:
         t.add_row(
             g.household_type,
@@ -634,7 +669,9 @@ def fairness(
     show.print(t)
     show.print(rep.note)
     if out:
-        write_outputs(out, rep, lambda: fairness_frames(rep, s), excel=excel, title=f"Fairness {plan.week}")
+        write_outputs(
+            out, rep, lambda: fairness_frames(rep, s), excel=excel, title=f"Fairness {plan.week}"
+        )
     emit(fmt, rep, lambda: fairness_frames(rep, s), sheet, excel)
 
 
