@@ -15,10 +15,10 @@ from multiprocessing.connection import Connection
 
 from pydantic import ValidationError
 
+from optimizer.allocation import SolveOptions, allocate
 from optimizer.documents.io import DocumentError, validation_messages
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
-from optimizer.model.solve import SolveOptions, allocate
 from optimizer.sequencing.document import SequenceOptions
 from optimizer.sequencing.solve import sequence
 

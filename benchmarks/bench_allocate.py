@@ -20,13 +20,14 @@ import time
 from rich.console import Console
 from rich.table import Table
 
+from optimizer.allocation import SolveOptions, allocate
 from optimizer.baseline import greedy_plan
 from optimizer.documents.plan import Kpis
 from optimizer.evaluate import plan_costs
 from optimizer.kpis import compute_kpis
 from optimizer.model.build import create_model
 from optimizer.model.instance import build_instance
-from optimizer.model.solve import SolveOptions, allocate, solve_model
+from optimizer.model.solve import solve_model
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 
 

@@ -14,10 +14,10 @@ import time
 
 import numpy as np
 
+from optimizer.allocation import allocate
 from optimizer.documents.scenario import Household
 from optimizer.explain.options import PlanContext
 from optimizer.explain.recommend import recommend
-from optimizer.model.solve import allocate
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 
 

@@ -19,7 +19,7 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-from optimizer.model.solve import SolveOptions, allocate
+from optimizer.allocation import SolveOptions, allocate
 from optimizer.whatif.documents import RunSpec, Site, Start, Variant
 from optimizer.whatif.simulate import run_one, start_scenario
 from optimizer.whatif.sweep import run_sweep

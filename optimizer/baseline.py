@@ -13,8 +13,8 @@ import numpy as np
 
 from optimizer.documents.plan import Link, Placement, Unplaced
 from optimizer.documents.scenario import Scenario, Status
-from optimizer.model.families.suitability import profile_of, unsuitable_reason
 from optimizer.model.instance import Instance
+from optimizer.rules.suitability import profile_of, unsuitable_reason
 
 
 def greedy_plan(inst: Instance) -> tuple[list[Placement], list[Link], list[Unplaced]]:

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from optimizer.allocation import SolveOptions, allocate
 from optimizer.cli_output import (
     ExcelOpt,
     FormatOpt,
@@ -28,7 +29,6 @@ from optimizer.cli_output import (
 from optimizer.documents.io import DocumentError, load_scenario
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
-from optimizer.model.solve import SolveOptions, allocate
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 
 app = typer.Typer(
@@ -441,8 +441,8 @@ def _beside(plan_file: Path) -> Path:
 
 def _scenario_for(plan_file: Path, scenario_file: Path | None) -> tuple[Scenario, Plan]:
     """The plan and the scenario it was made from (default: scenario.json beside the plan)."""
+    from optimizer.documents.hashing import scenario_hash
     from optimizer.documents.io import load_document
-    from optimizer.model.solve import scenario_hash
 
     plan = load_document(Plan, plan_file)
     path = scenario_file or _beside(plan_file)

@@ -15,10 +15,10 @@ from optimizer.documents.plan import Link, Placement, Unplaced
 from optimizer.documents.scenario import Status, Track
 from optimizer.kpis import end_residents
 from optimizer.model.families.base import HARD_PENALTY_EUR_PER_PERSON
-from optimizer.model.families.suitability import profile_of, unsuitable_reason
 from optimizer.model.instance import Instance
 from optimizer.rules.band import band_high, band_low, in_band_scope
 from optimizer.rules.linking import unlinked_price, wait_class
+from optimizer.rules.suitability import profile_of, unsuitable_reason
 from optimizer.rules.week import DAYS
 
 

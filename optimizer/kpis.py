@@ -19,6 +19,7 @@ from optimizer.documents.plan import (
 )
 from optimizer.documents.scenario import Status, wait_days
 from optimizer.rules.band import band_high, band_low, band_note, band_penalty_eur, in_band_scope
+from optimizer.rules.costs import placement_cost
 from optimizer.rules.week import DAYS
 
 if TYPE_CHECKING:
@@ -48,8 +49,6 @@ def with_savings(
     transport, the move itself); the same arithmetic as the explanation's "stay" option. A move
     whose bed went to the week's intake (the origin ends full, so staying would break capacity)
     has no saving of its own: it is marked ``frees_bed`` instead."""
-    from optimizer.model.instance import placement_cost
-
     p = inst.scenario.policy
     end = end_residents(inst, placements, unplaced)
     li = inst.loc_index

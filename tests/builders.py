@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from optimizer.allocation import SolveOptions, allocate
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
-from optimizer.model.solve import SolveOptions, allocate
 
 # Real municipalities used by the tiny instances (RD straight-line distances are real):
 WESTERWOLDE = "GM1950"  # Ter Apel

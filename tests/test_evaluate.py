@@ -3,10 +3,10 @@ the greedy baseline on the same scenario."""
 
 import pytest
 
+from optimizer.allocation import allocate
 from optimizer.baseline import greedy_plan
 from optimizer.evaluate import plan_costs
 from optimizer.model.instance import build_instance
-from optimizer.model.solve import allocate
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 
 

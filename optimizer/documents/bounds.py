@@ -90,8 +90,10 @@ def strict_scalar(kind: str | None, v: Any) -> Any:
             raise ValueError("Input should be a number, not true or false")
         if isinstance(v, str | bytes):
             raise ValueError("Input should be a number, not a string")
-        if kind == "int" and isinstance(v, numbers.Integral) and not (
-            INT64_MIN <= int(v) <= INT64_MAX
+        if (
+            kind == "int"
+            and isinstance(v, numbers.Integral)
+            and not (INT64_MIN <= int(v) <= INT64_MAX)
         ):
             raise ValueError("Input should fit in 64 bits")
         if kind == "float" and isinstance(v, float) and not math.isfinite(v):
@@ -132,8 +134,10 @@ def _check_strings(v: Any) -> None:
 
 @cache
 def _kinds(cls: type[BaseModel]) -> dict[str, tuple[str | None, str | None]]:
-    return {name: (_scalar_kind(f.annotation), _element_kind(f.annotation))
-            for name, f in cls.model_fields.items()}
+    return {
+        name: (_scalar_kind(f.annotation), _element_kind(f.annotation))
+        for name, f in cls.model_fields.items()
+    }
 
 
 class Document(BaseModel):

@@ -8,40 +8,23 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from optimizer.documents.checks import reference_errors, submission_errors
+from optimizer.documents.errors import DocumentError, validation_messages
 from optimizer.documents.scenario import Scenario
-from optimizer.reference_data import load_municipalities
+
+__all__ = [
+    "DocumentError",
+    "decode_text",
+    "load_document",
+    "load_scenario",
+    "parse_document",
+    "read_document_text",
+    "reference_errors",
+    "submission_errors",
+    "validation_messages",
+]
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class DocumentError(ValueError):
-    """A document that cannot be used, with one readable message per problem."""
-
-    def __init__(self, source: str, problems: list[str]) -> None:
-        self.source = source
-        self.problems = problems
-        super().__init__(f"{source}: " + "; ".join(problems))
-
-
-def _path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def validation_messages(err: ValidationError) -> list[str]:
-    msgs = []
-    for e in err.errors():
-        where = _path(tuple(e["loc"]))
-        msg = e["msg"].removeprefix("Value error, ")
-        value = e.get("input")
-        shown = "" if not where or isinstance(value, dict | list) else f" (got {value!r})"
-        if where:
-            msgs.append(f"{where}: {msg}{shown}")
-        else:  # cross-record checks name their own paths, one per line
-            msgs.extend(msg.splitlines())
-    return msgs
 
 
 MAX_DEPTH = 200
@@ -53,8 +36,8 @@ def decode_text(data: bytes, source: str) -> str:
     encodings and binary files are one readable problem each, never a traceback."""
     json_start = b"{[ \t\r\n"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
-        len(data) > 1 and (data[1] == 0 and data[0] in json_start
-                           or data[0] == 0 and data[1] in json_start)
+        len(data) > 1
+        and (data[1] == 0 and data[0] in json_start or data[0] == 0 and data[1] in json_start)
     ):
         raise DocumentError(source, ["the file is UTF-16 or UTF-32 text; save it as UTF-8"])
     if b"\x00" in data:
@@ -63,8 +46,11 @@ def decode_text(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise DocumentError(
-            source, [f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); save "
-                     "the file as UTF-8"]
+            source,
+            [
+                f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); save "
+                "the file as UTF-8"
+            ],
         ) from None
 
 
@@ -82,7 +68,9 @@ def parse_document(model: type[M], text: str, source: str) -> M:
     except ValueError as e:  # NaN / Infinity
         raise DocumentError(source, [f"not valid JSON ({e})"]) from None
     except RecursionError:
-        raise DocumentError(source, [f"JSON nested too deeply (more than {MAX_DEPTH} levels)"]) from None
+        raise DocumentError(
+            source, [f"JSON nested too deeply (more than {MAX_DEPTH} levels)"]
+        ) from None
     try:
         return model.model_validate(raw)
     except ValidationError as e:
@@ -96,32 +84,6 @@ def read_document_text(path: Path) -> str:
     except OSError as e:
         raise DocumentError(str(path), [f"cannot read the file ({e.strerror})"]) from None
     return decode_text(data, str(path))
-
-
-def reference_errors(s: Scenario) -> list[str]:
-    """Checks against the bundled CBS data: every gm_code must be a 2024 municipality."""
-    known = set(load_municipalities()["gm_code"])
-    errors = [
-        f"locations[{i}].gm_code: {loc.gm_code!r} is not a CBS 2024 municipality"
-        for i, loc in enumerate(s.locations)
-        if loc.gm_code not in known
-    ]
-    errors += [
-        f"municipalities[{i}].gm_code: {m.gm_code!r} is not a CBS 2024 municipality"
-        for i, m in enumerate(s.municipalities)
-        if m.gm_code not in known
-    ]
-    return errors
-
-
-def submission_errors(s: Scenario) -> list[str]:
-    """What makes a valid document unusable as a week to plan: nothing to plan, or gm_codes
-    unknown to CBS 2024. The same checks at every boundary (CLI, service)."""
-    errors = []
-    if not s.households:
-        errors.append("households: the scenario lists no households, so there is nothing to "
-                      "plan (list the week's arrivals and the status holders awaiting a link)")
-    return errors + reference_errors(s)
 
 
 def load_scenario(path: Path) -> Scenario:

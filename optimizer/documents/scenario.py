@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -25,47 +24,28 @@ from optimizer.documents.bounds import (
     Id,
     Text,
 )
+from optimizer.documents.kinds import DEFAULT_BAND_KINDS, LocationKind, Status, Track
+from optimizer.rules.suitability import profile_of, unsuitable_reason
 
 ISO_WEEK = re.compile(r"^([0-9]{4})-W(0[1-9]|[1-4][0-9]|5[0-3])$")  # ASCII digits only
 HALF_YEAR = re.compile(r"^([0-9]{4})-H([12])$")
 GM_CODE = r"^GM[0-9]{4}$"
 
-
-class LocationKind(StrEnum):
-    """COA reception modalities (domain.md, 'Location kinds')."""
-
-    col = "col"  # central registration location (aanmeldcentrum)
-    gvl = "gvl"  # gemeenschappelijke vreemdelingenlocatie: all chain partners under one roof
-    pol = "pol"  # process location near an IND office
-    azc = "azc"  # regular asylum seekers' centre
-    gezinslocatie = "gezinslocatie"  # families without right to stay
-    vbl = "vbl"  # restricted-freedom location
-    amv = "amv"  # unaccompanied minors (alleenstaande minderjarige vreemdelingen)
-    htl = "htl"  # nuisance location (handhaving- en toezichtlocatie)
-    ebtl = "ebtl"  # extra begeleiding en toezicht
-    noodopvang = "noodopvang"  # emergency reception: temporary and expensive
-
-
-DEFAULT_BAND_KINDS: tuple[LocationKind, ...] = tuple(
-    k for k in LocationKind if k not in (LocationKind.col, LocationKind.gvl)
-)
-"""The occupancy band applies to every kind but the registration centres (the arrivals' buffer)."""
-
-
-class Status(StrEnum):
-    arrival = "arrival"  # newly registered this week, at a col/gvl
-    resident = "resident"  # asylum seeker in a location, procedure running
-    status_holder = "status_holder"  # vergunninghouder: has a permit, awaits a municipality
-
-
-class Track(StrEnum):
-    """Procedure track (spoor) and chance of a permit."""
-
-    kansrijk = "kansrijk"
-    kansarm = "kansarm"
-    dublin = "dublin"
-    safe_country = "safe_country"
-    unknown = "unknown"
+__all__ = [
+    "DEFAULT_BAND_KINDS",
+    "HalfYear",
+    "Household",
+    "Location",
+    "LocationKind",
+    "Municipality",
+    "Pin",
+    "Policy",
+    "Scenario",
+    "Status",
+    "Track",
+    "consistency_errors",
+    "wait_days",
+]
 
 
 class _Doc(Document):
@@ -207,7 +187,9 @@ class Location(_Doc):
     @model_validator(mode="after")
     def _both_coordinates(self) -> Self:
         if (self.x_rd_m is None) != (self.y_rd_m is None):
-            raise ValueError("give both x_rd_m and y_rd_m (the location's own position), or neither")
+            raise ValueError(
+                "give both x_rd_m and y_rd_m (the location's own position), or neither"
+            )
         return self
 
     @property
@@ -395,8 +377,6 @@ def consistency_errors(s: Scenario) -> list[str]:
 
 
 def _pin_errors(s: Scenario, locs: dict[str, Location], gms: set[str]) -> list[str]:
-    from optimizer.model.families.suitability import profile_of, unsuitable_reason
-
     errors: list[str] = []
     hh = {h.id: h for h in s.households}
     seen: set[tuple[str, bool]] = set()

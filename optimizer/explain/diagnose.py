@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
-from optimizer.model.families.suitability import (
+from optimizer.rules.suitability import (
     GROUP_WORDS,
     Group,
     Profile,

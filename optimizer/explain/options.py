@@ -15,21 +15,15 @@ import numpy as np
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Household, Scenario, Status
 from optimizer.explain.documents import Option, RuledOut
-from optimizer.model.families.suitability import (
+from optimizer.reference_data import distance_matrix_km, load_municipalities
+from optimizer.rules.band import band_penalty_eur
+from optimizer.rules.costs import ARC_COMPONENTS, placement_cost, region_factor
+from optimizer.rules.linking import link_caps, pace_targets, unlinked_price, wait_class
+from optimizer.rules.suitability import (
     may_wait_at_registration,
     profile_of,
     unsuitable_reason,
 )
-from optimizer.model.instance import (
-    ARC_COMPONENTS,
-    _region_factor,
-    link_caps,
-    pace_targets,
-    placement_cost,
-)
-from optimizer.reference_data import distance_matrix_km, load_municipalities
-from optimizer.rules.band import band_penalty_eur
-from optimizer.rules.linking import unlinked_price, wait_class
 from optimizer.rules.week import DAYS
 
 
@@ -86,7 +80,7 @@ class PlanContext:
             linked=linked,
             remaining=link_caps(s),
             pace_target=pace_targets(s),
-            region=_region_factor(s, list(s.locations)),
+            region=region_factor(s, list(s.locations)),
             decision=decision,
             link_of={lk.household: lk.gm_code for lk in plan.links},
         )

@@ -21,7 +21,6 @@ Roles:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -31,34 +30,26 @@ from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import (
     Household,
     Location,
-    Policy,
     Scenario,
     Status,
     Track,
 )
-from optimizer.model.families.suitability import (
+from optimizer.reference_data import distance_matrix_km, load_municipalities
+from optimizer.rules.band import in_band_scope
+from optimizer.rules.costs import ARC_COMPONENTS, placement_cost, region_factor
+from optimizer.rules.linking import link_caps, pace_targets, wait_class
+from optimizer.rules.suitability import (
     Group,
     Profile,
     group_of,
     may_wait_at_registration,
     unsuitable_reason,
 )
-from optimizer.reference_data import distance_matrix_km, load_municipalities
-from optimizer.rules.band import in_band_scope
-from optimizer.rules.linking import wait_class
 from optimizer.rules.week import DAYS
 
 __all__ = ["DAYS", "ARC_COMPONENTS", "Instance", "build_instance", "placement_cost"]
 
 # Per-household cost components of a placement arc, in euros for the week.
-ARC_COMPONENTS = (
-    "bed_cost",
-    "transport",
-    "moves",
-    "school_moves",
-    "kansrijk_region",
-    "registration_wait",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,59 +139,6 @@ def _points(gm_codes: list[str]) -> np.ndarray:
             f"gm_code(s) not in the CBS 2024 municipalities: {sorted(set(missing))[:5]}"
         )
     return ref.loc[gm_codes, ["x_rd_m", "y_rd_m"]].to_numpy(dtype=float)
-
-
-def _region_factor(s: Scenario, locs: list[Location]) -> np.ndarray:
-    """Per location: 1 - (remaining quota per bed in its province) / (the best province's)."""
-    ref = load_municipalities().set_index("gm_code")["pv_code"]
-    quota_left: dict[str, float] = defaultdict(float)
-    for m in s.municipalities:
-        quota_left[ref[m.gm_code]] += m.remaining
-    beds: dict[str, float] = defaultdict(float)
-    for loc in locs:
-        if not loc.closing:
-            beds[ref[loc.gm_code]] += loc.capacity
-    ratio = {pv: quota_left[pv] / beds[pv] for pv in beds if beds[pv] > 0}
-    best = max(ratio.values(), default=0.0)
-    if best <= 0:
-        return np.zeros(len(locs))
-    return np.array([1.0 - ratio.get(ref[loc.gm_code], 0.0) / best for loc in locs])
-
-
-def placement_cost(
-    p: Policy,
-    role: str,
-    size: int,
-    school_children: int,
-    kansrijk_arrival: bool,
-    origin: Location,
-    dest: Location,
-    km: float,
-    region_dest: float,
-    stay: bool,
-    wait: bool = False,
-) -> tuple[float, float, float, float, float, float]:
-    """Per-household euros of one placement, in the order of ``ARC_COMPONENTS``.
-
-    bed_cost: size x bed-day cost x 7 at the destination (a rebalancing resident pays only the
-    difference with the bed it leaves); transport: size x EUR/person-km; moves and school_moves:
-    only residents that actually move; kansrijk_region: kansrijk arrivals only; registration_wait:
-    an arrival waiting at its own col/gvl although its track belongs elsewhere.
-    """
-    bed_week_d = dest.cost_per_bed_day * DAYS
-    if role == "rebalance":
-        bed = size * (bed_week_d - origin.cost_per_bed_day * DAYS)
-    else:
-        bed = size * bed_week_d
-    moved_resident = role != "arrival" and not stay
-    return (
-        bed,
-        0.0 if stay else size * p.transport_eur_per_person_km * km,
-        size * p.move_eur_per_person if moved_resident else 0.0,
-        school_children * p.move_eur_per_school_child if moved_resident else 0.0,
-        size * p.kansrijk_region_eur_per_person * region_dest if kansrijk_arrival else 0.0,
-        size * p.registration_wait_eur_per_person if wait else 0.0,
-    )
 
 
 def _class_key(role: str, origin: int, h: Household, pin: int, previous: int) -> ClassKey:
@@ -305,27 +243,6 @@ def _build_classes(
     return classes
 
 
-def link_caps(s: Scenario) -> np.ndarray:
-    """Persons each municipality may be linked this week: its remaining quota, or less where it
-    states a weekly intake (``max_links_per_week``)."""
-    return np.array(
-        [
-            min(m.remaining, m.max_links_per_week)
-            if m.max_links_per_week is not None
-            else m.remaining
-            for m in s.municipalities
-        ],
-        dtype=float,
-    )
-
-
-def pace_targets(s: Scenario) -> np.ndarray:
-    """The week's share of each municipality's remaining quota, in whole persons (rounded up, so
-    the pace is never planned below the quota) and never above what it may be linked this week."""
-    remaining = np.array([m.remaining for m in s.municipalities], dtype=float)
-    return np.minimum(np.ceil(remaining / s.half_year.weeks_left - 1e-9), link_caps(s))
-
-
 def build_instance(
     s: Scenario,
     previous: Plan | None = None,
@@ -348,7 +265,7 @@ def build_instance(
     remaining = np.array([m.remaining for m in s.municipalities], dtype=float)
     cap = link_caps(s)
     pace = pace_targets(s)
-    region = _region_factor(s, locs)
+    region = region_factor(s, locs)
     occ_start = np.array([loc.residents / loc.capacity if loc.capacity else np.inf for loc in locs])
     scope = np.array([in_band_scope(p, loc) for loc in locs], dtype=bool)
     over_band = {i for i in range(len(locs)) if scope[i] and occ_start[i] > p.occupancy_max}

@@ -27,7 +27,7 @@ from optimizer.sequencing.document import (
 from optimizer.sequencing.greedy import greedy_sequence
 from optimizer.sequencing.linear import expr
 from optimizer.sequencing.model import SeqModel, build_sequence_model
-from optimizer.sequencing.solve import Progress
+from optimizer.sequencing.progress import Progress
 
 
 class _Recorder(cp_model.CpSolverSolutionCallback):

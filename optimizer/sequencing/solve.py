@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -27,9 +26,7 @@ from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
 from optimizer.sequencing.data import SequenceInputError, input_errors
 from optimizer.sequencing.document import Sequence, SequenceOptions
-
-Progress = Callable[[float, int, float], None]
-"""Called on every improving solution with (seconds since start, trips, objective)."""
+from optimizer.sequencing.progress import Progress
 
 _pool: ProcessPoolExecutor | None = None
 

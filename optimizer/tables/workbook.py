@@ -31,8 +31,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from optimizer.documents import io as document_io
-from optimizer.documents.io import DocumentError
+from optimizer.documents import checks as document_checks
+from optimizer.documents.errors import DocumentError
 from optimizer.documents.scenario import Scenario
 from optimizer.tables.csvio import read_csv_table, write_rows
 from optimizer.tables.fields import (
@@ -608,7 +608,7 @@ def document_from_sheets(sheets: dict[str, RawSheet], source: str, hint: str = "
     except ValidationError as e:
         raise DocumentError(source, (problems + map_errors(e, loc))[:MAX_PROBLEMS]) from None
     # the checks every boundary applies (CBS codes, something to plan)
-    checks = getattr(document_io, "submission_errors", document_io.reference_errors)
+    checks = document_checks.submission_errors
     problems += map_lines(checks(s), loc)
     if problems:
         raise DocumentError(source, problems[:MAX_PROBLEMS])

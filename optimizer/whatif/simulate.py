@@ -12,7 +12,7 @@ Each week:
    with them, the households of the *emergency pool* are offered a place again.
 5. **Allocation**: the week's :class:`Scenario` (locations with their counts; as households only
    the arrivals, the status holders awaiting a link and everyone at a closing location) is planned
-   by :func:`optimizer.model.solve.allocate` with a fast policy (no rebalancing moves, few link
+   by :func:`optimizer.allocation.allocate` with a fast policy (no rebalancing moves, few link
    candidates, 1% gap). Placed arrivals take their bed; arrivals without one (``unplaced``) go to
    the emergency pool; links start the housing clock.
 
@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from optimizer.allocation import SolveOptions, allocate
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import (
     HalfYear,
@@ -58,7 +59,6 @@ from optimizer.documents.scenario import (
     Status,
     Track,
 )
-from optimizer.model.solve import SolveOptions, allocate
 from optimizer.quotas.apportion import largest_remainder
 from optimizer.reference_data import load_municipalities
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario

@@ -17,8 +17,8 @@ from api.db.models import AuditRow, JobRow, JobStatus, ScenarioRow, utcnow
 from api.db.session import Checkpointer, make_engine, make_sessionmaker, upgrade
 from api.jobs import JobManager, Lane, QueueFull
 from api.main import create_app
+from optimizer.documents.hashing import scenario_hash
 from optimizer.documents.scenario import Scenario
-from optimizer.model.solve import scenario_hash
 
 
 def _orphan(db_url: str, status: JobStatus, attempts: int) -> str:

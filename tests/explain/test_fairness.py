@@ -1,8 +1,8 @@
 """Fairness report: groups by household type and track, spreads, and no nationality anywhere."""
 
+from optimizer.allocation import allocate
 from optimizer.documents.scenario import Household
 from optimizer.explain.fairness import OUTCOMES, fairness_report
-from optimizer.model.solve import allocate
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 
+from optimizer.allocation import allocate
 from optimizer.explain.score import explain_plan
 from optimizer.model.families.registry import FAMILIES
-from optimizer.model.solve import allocate
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 
 

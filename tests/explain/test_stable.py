@@ -1,7 +1,7 @@
 """Stable replanning: pins are kept, an unchanged scenario changes nothing, changes are explained."""
 
+from optimizer.allocation import SolveOptions, allocate
 from optimizer.documents.scenario import Scenario
-from optimizer.model.solve import SolveOptions, allocate
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 from tests.builders import GRONINGEN, MAASTRICHT, WESTERWOLDE, dest, hh, loc, scenario, solve
 

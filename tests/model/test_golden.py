@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from optimizer.allocation import SolveOptions, allocate
 from optimizer.documents.plan import Plan
-from optimizer.model.solve import SolveOptions, allocate
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 
 

@@ -18,12 +18,12 @@ from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario, Status
 from optimizer.evaluate import plan_costs
 from optimizer.explain.score import explain_plan
-from optimizer.model.families.suitability import (
+from optimizer.model.instance import build_instance, link_caps
+from optimizer.rules.suitability import (
     may_wait_at_registration,
     profile_of,
     unsuitable_reason,
 )
-from optimizer.model.instance import build_instance, link_caps
 from tests.builders import solve
 
 GMS = ["GM1950", "GM0193", "GM0344", "GM0363", "GM0014", "GM0935"]

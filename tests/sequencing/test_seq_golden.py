@@ -1,6 +1,6 @@
 """Golden values on the reference week: generate (seed 1, scale 0.1) -> allocate -> sequence."""
 
-from optimizer.model.solve import SolveOptions, allocate
+from optimizer.allocation import SolveOptions, allocate
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 from optimizer.sequencing import SequenceOptions, sequence
 from optimizer.sequencing.replay import replay_errors

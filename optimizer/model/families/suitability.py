@@ -1,32 +1,12 @@
 """Constraint family *suitability*: which locations may receive which household.
 
 Suitability is enforced by sparsity: a placement arc exists only for a suitable (class, location)
-pair, so an unsuitable placement has no variable at all. This module is the single source of the
-rules, and also says *why* a location is unsuitable (for unplaced reasons and explanations).
-
-Rules:
-- amv households only in amv locations, and amv locations take no one else;
-- households of more than one person only where ``accepts_families``;
-- school-age children only where ``school_nearby``;
-- status holders go to azc, pol or noodopvang;
-- otherwise dublin, safe_country and kansarm go to col/gvl/pol/vbl; kansrijk and unknown to
-  azc, pol or noodopvang;
-- a closing location receives no one;
-- residents are never moved into a registration centre (col/gvl): its free beds are the buffer
-  for arrivals (``moving_resident``).
-
-Waiting at registration (:func:`may_wait_at_registration`): an arrival whose track belongs
-elsewhere may stay in a free bed of its own col/gvl this week rather than have no bed; the kind and
-school rules are relaxed for that wait, the amv separation and the family rule are not. The wait is
-priced by the soft family *registration_wait* (``optimizer.model.families.costs``).
+pair (``optimizer.model.instance``), so an unsuitable placement has no variable at all and the
+family has no rows. The rules themselves are in :mod:`optimizer.rules.suitability`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
-from optimizer.documents.scenario import Household, Location, LocationKind, Status, Track
 from optimizer.model.families.base import Family, Kind
 
 FAMILY = Family(
@@ -35,91 +15,3 @@ FAMILY = Family(
     "Households only go where the location suits them",
     "not priced: unsuitable placements have no variable (structure)",
 )
-
-PROCESS_KINDS = frozenset({LocationKind.col, LocationKind.gvl, LocationKind.pol, LocationKind.vbl})
-REGULAR_KINDS = frozenset({LocationKind.azc, LocationKind.pol, LocationKind.noodopvang})
-PROCESS_TRACKS = frozenset({Track.dublin, Track.safe_country, Track.kansarm})
-REGISTRATION_KINDS = frozenset({LocationKind.col, LocationKind.gvl})
-
-
-class Group(StrEnum):
-    """Which kinds of location a household may go to, by status and track."""
-
-    process = "process"  # dublin, safe_country, kansarm: col/gvl/pol/vbl
-    regular = "regular"  # status holders, kansrijk, unknown: azc/pol/noodopvang
-    amv = "amv"  # unaccompanied minors: amv locations only
-
-
-GROUP_KINDS: dict[Group, frozenset[LocationKind]] = {
-    Group.process: PROCESS_KINDS,
-    Group.regular: REGULAR_KINDS,
-    Group.amv: frozenset({LocationKind.amv}),
-}
-GROUP_WORDS = {
-    Group.process: "dublin, safe-country and kansarm tracks",
-    Group.regular: "status holders and kansrijk or unknown tracks",
-    Group.amv: "unaccompanied minors",
-}
-
-
-def group_of(status: Status, track: Track, amv: bool) -> Group:
-    if amv:
-        return Group.amv
-    if status is Status.status_holder:
-        return Group.regular
-    return Group.process if track in PROCESS_TRACKS else Group.regular
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """All that suitability looks at in a household (never anything personal beyond this)."""
-
-    group: Group
-    family: bool
-    school: bool
-
-
-def profile_of(h: Household) -> Profile:
-    """The suitability profile of a household (all the rules look at)."""
-    return Profile(group_of(h.status, h.track, h.amv), h.size > 1, h.school_age_children > 0)
-
-
-def _separation_reason(p: Profile, loc: Location) -> str | None:
-    if loc.closing:
-        return "closing"
-    if p.group is Group.amv and not loc.is_amv_location:
-        return "not an amv location"
-    if p.group is not Group.amv and loc.is_amv_location:
-        return "amv location (unaccompanied minors only)"
-    return None
-
-
-def unsuitable_reason(p: Profile, loc: Location, moving_resident: bool = False) -> str | None:
-    """None when ``loc`` suits ``p``, else a short planner-readable reason. ``moving_resident``:
-    a resident that would move there (residents are not moved into registration centres)."""
-    sep = _separation_reason(p, loc)
-    if sep is not None:
-        return sep
-    if loc.kind not in GROUP_KINDS[p.group]:
-        return f"{loc.kind.value} is not for {GROUP_WORDS[p.group]}"
-    if moving_resident and loc.kind in REGISTRATION_KINDS:
-        return f"{loc.kind.value} beds are kept for arrivals (residents are not moved there)"
-    if p.family and not loc.accepts_families:
-        return "takes no families"
-    if p.school and not loc.school_nearby:
-        return "no school nearby"
-    if loc.capacity <= 0:
-        return "no beds"
-    return None
-
-
-def may_wait_at_registration(p: Profile, loc: Location) -> bool:
-    """May an arrival whose track belongs elsewhere wait in a free bed of its own col/gvl?
-
-    Only at a registration centre, and only where the amv separation and the family rule hold:
-    the track and school rules are what the wait relaxes (a wait of days, not a stay)."""
-    if loc.kind not in REGISTRATION_KINDS or loc.capacity <= 0:
-        return False
-    if _separation_reason(p, loc) is not None:
-        return False
-    return not (p.family and not loc.accepts_families)

@@ -33,8 +33,8 @@ def test_an_impossible_closing_does_not_loosen_the_rest_of_the_plan() -> None:
     # A reference week whose amv locations are all full and one of them closes: 106 minors have
     # nowhere to go (EUR 106 mln of penalty). A relative gap on that objective would leave the
     # soft costs loose; the lexicographic second phase minimises them with the violation fixed.
+    from optimizer.allocation import SolveOptions, allocate
     from optimizer.documents.scenario import Scenario
-    from optimizer.model.solve import SolveOptions, allocate
     from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 
     d = generate_scenario(ScenarioSpec(seed=1, scale=0.1)).model_dump()

@@ -3,7 +3,7 @@
 import pytest
 
 from optimizer.documents.scenario import Location, Status, Track
-from optimizer.model.families.suitability import Group, Profile, group_of, unsuitable_reason
+from optimizer.rules.suitability import Group, Profile, group_of, unsuitable_reason
 from tests.builders import UTRECHT, WESTERWOLDE, ZWOLLE, dest, hh, loc, scenario, solve
 
 
