@@ -676,7 +676,8 @@ def fairness(
 
 
 def _register_subcommands() -> None:
-    from api.cli import audit_app, serve
+    """The optimizer's own sub-commands. The service's (``serve``, ``audit``) are added by the
+    entry point above both, :mod:`coa_plan.cli`, so the core never imports the service."""
     from optimizer.quotas.cli import quota_app
     from optimizer.sequencing.cli import sequence_command
     from optimizer.whatif.cli import whatif_command
@@ -684,8 +685,6 @@ def _register_subcommands() -> None:
     app.add_typer(quota_app, name="quota")
     app.command("sequence")(sequence_command)
     app.command("whatif")(whatif_command)
-    app.command("serve")(serve)
-    app.add_typer(audit_app, name="audit")
 
 
 _register_subcommands()

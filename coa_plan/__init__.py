@@ -1,0 +1,1 @@
+"""The ``coa-plan`` entry point, above the optimizer and the service."""
