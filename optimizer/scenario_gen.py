@@ -3,7 +3,7 @@
 The national reference week (``scale=1``): the synthetic reference set of ~250 locations with its
 residents (~60,000 persons), the 342 CBS municipalities with a half-year quota split pro rata
 population, about 1,500 arrival households at the col/gvl, about 1,000 status-holder households
-awaiting a link and two closing noodopvang locations. Figures follow domain.md ('Scale').
+awaiting a link and two closing noodopvang locations. Figures follow COA's yearly figures (Scale).
 
 Households carry a pseudonymous id, a size, school-age children, amv, status and track: nothing else.
 """
@@ -98,7 +98,7 @@ def generate_scenario(
     else:
         closing_idx = set(
             rng.choice(noodopvang, size=min(spec.closing, len(noodopvang)), replace=False).tolist()
-    )
+        )
 
     households: list[Household] = []
     counter = iter(range(1, 10_000_000))

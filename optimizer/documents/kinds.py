@@ -6,7 +6,7 @@ from enum import StrEnum
 
 
 class LocationKind(StrEnum):
-    """COA reception modalities (domain.md, 'Location kinds')."""
+    """COA reception modalities (BMH 'Naar een wendbare migratieketen', 2020, on the eleven reception modalities)."""
 
     col = "col"  # central registration location (aanmeldcentrum)
     gvl = "gvl"  # gemeenschappelijke vreemdelingenlocatie: all chain partners under one roof

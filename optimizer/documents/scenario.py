@@ -77,7 +77,7 @@ class Policy(_Doc):
     )
     waiting_eur_per_person_day: Eur = Field(
         68.0,
-        description="A status holder waiting in COA reception costs about EUR 68 a day (002 L3719).",
+        description="A status holder waiting in COA reception costs about EUR 68 a day (BMH 'Naar een wendbare migratieketen', 2020).",
     )
     link_eur_per_person_km: Eur = Field(
         1.0,

@@ -1,7 +1,7 @@
 """Largest-remainder apportionment: split a total pro rata weights so the parts sum exactly.
 
 The taakstelling is by law (Huisvestingswet 2014 art. 28-29) the national total distributed over all
-municipalities in proportion to their population (002 L4196-4278).
+municipalities in proportion to their population (BMH 'Naar een wendbare migratieketen', 2020).
 
 Properties (tested in tests/quotas/test_quota_apportion.py): the parts sum exactly to the total,
 each part is the floor or the ceiling of its exact share, and a larger weight never gets a smaller

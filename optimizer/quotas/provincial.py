@@ -1,4 +1,4 @@
-r"""Measure 6.3.2 (002 L8889-8915): a provincial taakstelling instead of a municipal one.
+r"""Measure 6.3.2 (BMH 'Naar een wendbare migratieketen', 2020): a provincial taakstelling instead of a municipal one.
 
 The province gets the sum of its municipalities' targets (quota + backlog) and distributes the
 part not yet housed or linked, R_r = max(0, sum_g target_g - sum_g (housed_g + linked_g)), among

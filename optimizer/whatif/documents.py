@@ -102,8 +102,11 @@ class Variant(_Doc):
     occupancy_max: Annotated[float, Field(ge=0, le=1)] = 0.91
     national_quota: Annotated[
         int | None,
-        Field(ge=0, le=MAX_PERSONS,
-              description="Half-year taakstelling (national persons); None = the start's."),
+        Field(
+            ge=0,
+            le=MAX_PERSONS,
+            description="Half-year taakstelling (national persons); None = the start's.",
+        ),
     ] = None
 
     @model_validator(mode="after")
@@ -149,18 +152,26 @@ class Start(_Doc):
 
 
 class Simulation(_Doc):
-    """Parameters of the weekly loop (defaults from domain.md)."""
+    """Parameters of the weekly loop (defaults from COA's published figures)."""
 
     housing_weeks: Annotated[
-        int, Field(ge=1, le=52, description="Link -> housed (about 10 weeks, 002 L8687).")
+        int,
+        Field(
+            ge=1,
+            le=52,
+            description="Link -> housed (about 10 weeks, BMH 'Naar een wendbare migratieketen', 2020).",
+        ),
     ] = 10
     leave_weeks: Annotated[
         int, Field(ge=0, le=26, description="Rejection -> leaves (28 days).")
     ] = 4
     housing_pace_factor: Annotated[
         float,
-        Field(gt=0, le=100,
-              description="A municipality houses at most this x quota/26 persons a week."),
+        Field(
+            gt=0,
+            le=100,
+            description="A municipality houses at most this x quota/26 persons a week.",
+        ),
     ] = 1.5
     waiting_target_weeks: Annotated[int, Field(ge=1, le=104)] = 14
     emergency_eur_per_person_day: Annotated[

@@ -1,6 +1,6 @@
 """Inflow scenarios: weekly arrivals (persons) by ISO week, and the households that make them up.
 
-Named profiles are calibrated on the yearly totals in domain.md ('Scale'):
+Named profiles are calibrated on the yearly totals published by COA and the IND (yearly inflow and stock):
 
 - ``steady``: 45,640 a year (applications 2024), flat: about 878 persons a week;
 - ``2019``: 31,360 a year, a mild seasonal wave (more in late summer and autumn);

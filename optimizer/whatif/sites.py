@@ -46,7 +46,7 @@ from optimizer.reference_data import distance_matrix_km, load_municipalities
 from optimizer.whatif.documents import Site
 
 DAYS = 7
-AVERAGE_STAY_WEEKS = 35.0  # about 8 months (domain.md)
+AVERAGE_STAY_WEEKS = 35.0  # about 8 months (BMH 'Naar een wendbare migratieketen', 2020)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ arrivals) within [occupancy_min, occupancy_max] at the end of the week.
 Prices, in euros per bed-week: below the band an idle bed costs what the bed costs
 (``cost_per_bed_day`` x 7); above the band the reserve lost is priced at
 ``policy.band_eur_per_bed_week`` (reserve option 2: about EUR 16 mln a year for 1,500 usable places,
-002 L7522-7538, is about EUR 205 per place-week).
+BMH 'Naar een wendbare migratieketen', 2020, is about EUR 205 per place-week).
 """
 
 from __future__ import annotations
