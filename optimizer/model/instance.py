@@ -4,7 +4,9 @@ Households are aggregated into *classes* of identical households: same role, sam
 same suitability profile and the same size and number of school-age children. Every cost and rule of
 the model depends on a household only through these, so assigning class counts to locations
 (a transportation problem with a tight LP bound) and then handing out the members in id order is
-exact. The index sets are built by ``*_indices`` style functions (Temoa): only suitable arcs exist.
+exact. The index sets are sparse: :func:`build_instance` creates a placement arc only for a
+suitable (class, location) pair and a link arc only to a municipality with room for the class, so
+the families index over existing arcs (``Instance.arc_*``, ``Instance.link_*``) and nothing else.
 
 Roles:
 - ``arrival``: newly registered households at a col/gvl: placed, staying where suitable, waiting in
