@@ -58,7 +58,7 @@ def _with_stay(
         )
     elif "occupancy_band" in stay.components and over > 0:
         breaks = (
-            f"occupancy_band: {here.name} would end {over} beds above "
+            f"occupancy_band: {here.name} would end {over} bed{'s' if over > 1 else ''} above "
             f"{p.occupancy_max:.0%} (EUR {stay.components['occupancy_band']:,.0f})"
         )
     else:
@@ -100,9 +100,10 @@ def explain_household(
         if decision == "placed" and h.status is not Status.arrival:
             alternatives = _with_stay(ctx, h, chosen, options, ruled, alternatives)
         summary += [a.message for a in alternatives]
-        if alternatives and alternatives[0].extra_eur < -0.005:
+        cheaper = min(alternatives, key=lambda a: a.extra_eur, default=None)
+        if cheaper is not None and cheaper.extra_eur < -0.005:
             summary.append(
-                f"note: {alternatives[0].name} is EUR {-alternatives[0].extra_eur:,.0f} cheaper "
+                f"note: {cheaper.name} is EUR {-cheaper.extra_eur:,.0f} cheaper "
                 f"with every other decision held fixed; the plan is proven within "
                 f"EUR {max(0.0, plan.objective - plan.bound):,.0f} of the best possible"
             )
