@@ -207,10 +207,22 @@ class ModelSize(_Doc):
     households: int
 
 
+class StoppedBy(StrEnum):
+    """What ended a solve before it proved its answer (optimal, or infeasible)."""
+
+    time_limit = "time_limit"  # the wall-clock limit (``--time-limit``, ``time_limit_s``)
+    work_limit = "work_limit"  # the deterministic work limit (``--work-limit``, ``work_limit``)
+
+
 class Plan(_Doc):
     week: str
     scenario_hash: str
     status: PlanStatus
+    stopped_by: StoppedBy | None = Field(
+        None,
+        description="time_limit if the wall-clock limit cut a solve or a phase short (the "
+        "plan is the best found by then); null if every solve finished on its own.",
+    )
     objective: Annotated[
         float, Field(description="EUR: the priced soft rules and slack for this week.")
     ]

@@ -6,6 +6,8 @@ input exits with code 2 and one line per problem naming the file and the field, 
 
 from __future__ import annotations
 
+import time
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -23,7 +25,6 @@ from optimizer.cli_output import (
     write_outputs,
 )
 from optimizer.cli_output import FitTable as Table
-from optimizer.documents.io import DocumentError, load_scenario
 from optimizer.documents.plan import Plan
 from optimizer.sequencing.data import SequenceInputError
 from optimizer.sequencing.document import Sequence, SequenceOptions
@@ -56,11 +57,53 @@ def load_document(path: Path, model: type[M]) -> M:
         raise _fail(lines) from None
 
 
+class SearchProgress(AbstractContextManager["SearchProgress"]):
+    """A rich progress line for the CP-SAT search: the incumbent's trips against the lower bound
+    (sum over pairs of ceil(persons / seats)) and the time used of the wall-clock limit."""
+
+    def __init__(self, show: Console, bound_trips: int, time_limit_s: float) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bound, self.limit = bound_trips, time_limit_s
+        self.best: int | None = None
+        self._t0 = time.perf_counter()
+        self._bar = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[trips]}"),
+            TimeElapsedColumn(),
+            console=show,
+            transient=False,
+        )
+        self._task = self._bar.add_task(
+            "CP-SAT search", total=time_limit_s, trips=f"bound {bound_trips} trips"
+        )
+
+    def __enter__(self) -> SearchProgress:
+        self._bar.start()
+        return self
+
+    def __call__(self, seconds: float, trips: int, objective: float) -> None:
+        self.best = trips if self.best is None else min(self.best, trips)
+        self._bar.update(
+            self._task,
+            completed=min(self.limit, seconds),
+            trips=f"incumbent {trips} trips, bound {self.bound} (objective {objective:,.0f})",
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.update(self._task, completed=min(self.limit, time.perf_counter() - self._t0))
+        self._bar.stop()
+
+
 def summary_table(seq: Sequence) -> Table:
     """Sequence summary per day: moves, persons, trips, school-age children, worst occupancy."""
+    stopped = (
+        f" (stopped by the {seq.stopped_by.value.replace('_', ' ')})" if seq.stopped_by else ""
+    )
     table = Table(
-        title=f"Relocation sequence {seq.week}: {seq.status.value}, {len(seq.moves)} moves, "
-        f"{len(seq.trips)} trips (bound {seq.bound_trips}), {seq.solve_seconds:.1f} s"
+        title=f"Relocation sequence {seq.week}: {seq.status.value}{stopped}, {len(seq.moves)} "
+        f"moves, {len(seq.trips)} trips (bound {seq.bound_trips}), {seq.solve_seconds:.1f} s"
     )
     for col in ("day", "date", "moves", "persons", "trips", "school-age children", "fullest"):
         table.add_column(col, justify="left" if col in ("date", "fullest") else "right")
@@ -100,36 +143,59 @@ def sequence_command(
         ),
     ],
     days: Annotated[int, typer.Option(help="Days in the horizon.")] = 7,
-    time_limit: Annotated[float, typer.Option(help="CP-SAT time limit, seconds.")] = 30.0,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            min=0.1,
+            help="Wall-clock seconds, end to end of the solve; the answer says whether it "
+            "stopped the search (stopped_by).",
+        ),
+    ] = 30.0,
+    work_limit: Annotated[
+        float | None,
+        typer.Option(
+            min=0.001,
+            help="Deterministic work limit (CP-SAT deterministic time, a count of work): "
+            "when it binds before --time-limit, the same input gives the same sequence.",
+        ),
+    ] = None,
     seats: Annotated[int, typer.Option(help="Seats per bus.")] = 50,
     excel: ExcelOpt = False,
     fmt: FormatOpt = OutFormat.table,
     sheet: SheetOpt = None,
 ) -> None:
     """Order the plan's moves day by day and into bus trips, never overfilling a location."""
+    from optimizer.documents.io import DocumentError, load_scenario
+    from optimizer.sequencing.data import bound_trips_of
+
     try:
         s = load_scenario(scenario)  # .json, .xlsx or a CSV folder
     except DocumentError as e:
         raise _fail([f"{e.source}: {x}" for x in e.problems[:20]]) from None
     p = load_document(plan, Plan)
     try:
-        opts = SequenceOptions(days=days, time_limit_s=time_limit, seats=seats)
+        opts = SequenceOptions(
+            days=days, time_limit_s=time_limit, work_limit=work_limit, seats=seats
+        )
     except ValidationError as e:
         raise _fail(
             [f"option {'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors()]
         ) from None
+    show = console_for(fmt)
     try:
-        seq = sequence(s, p, opts)
+        with SearchProgress(show, bound_trips_of(s, p, opts), time_limit) as bar:
+            seq = sequence(s, p, opts, progress=bar)
     except SequenceInputError as e:
         raise _fail([f"{plan} / {scenario}: {x}" for x in e.errors]) from None
+
     def frames() -> dict[str, Any]:
         from optimizer.tables.frames import sequence_frames
 
         return sequence_frames(seq, s)
 
-    written = write_outputs(out, seq, frames, excel=excel, title=f"Sequence {seq.week}",
-                            json_name="sequence.json")
-    show = console_for(fmt)
+    written = write_outputs(
+        out, seq, frames, excel=excel, title=f"Sequence {seq.week}", json_name="sequence.json"
+    )
     show.print(summary_table(seq))
     show.print(f"written {', '.join(str(w) for w in written)}", highlight=False)
     emit(fmt, seq, frames, sheet, excel)

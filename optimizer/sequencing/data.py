@@ -134,6 +134,17 @@ def input_errors(s: Scenario, p: Plan, o: SequenceOptions) -> list[str]:
     return errors
 
 
+def bound_trips_of(s: Scenario, p: Plan, o: SequenceOptions) -> int:
+    """The trip lower bound of :meth:`SeqData.bound_trips` straight from the documents (for a
+    progress display before the data is built; placements of unknown households are skipped)."""
+    size = {h.id: h.size for h in s.households}
+    persons: dict[tuple[str, str], int] = defaultdict(int)
+    for pl in p.placements:
+        if pl.household in size and pl.from_location != pl.location:
+            persons[(pl.from_location, pl.location)] += size[pl.household]
+    return sum(-(-n // o.seats) for n in persons.values())
+
+
 def build_data(s: Scenario, p: Plan, o: SequenceOptions) -> SeqData:
     """Index locations, group the plan's moves and resolve the per-location options."""
     errors = input_errors(s, p, o)

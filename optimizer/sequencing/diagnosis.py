@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from optimizer.documents.plan import StoppedBy
 from optimizer.sequencing.data import SeqData
 from optimizer.sequencing.document import SequenceViolation
 from optimizer.sequencing.families import (
@@ -40,24 +42,63 @@ EXPLAIN: dict[str, Callable[[SeqData, list[tuple[Slack, int]]], str]] = {
 }
 
 
-def new_solver(data: SeqData, time_limit_s: float) -> cp_model.CpSolver:
-    """A CP-SAT solver with the options' seed and workers: same input, same answer.
+@dataclass
+class Budget:
+    """What is left of the two limits, shared by every CP-SAT solve of one ``sequence`` call.
 
-    Deterministic mode interleaves the subsolvers in fixed batches and stops on deterministic time
-    (a count of work, not of seconds), so the result does not depend on the machine's load.
+    ``deadline`` is the end of the wall-clock limit (``time.perf_counter()``), ``work`` the
+    deterministic work still allowed (None: no work limit). Each solve gets what is left of both
+    and is charged its deterministic time afterwards, so a work limit that binds first ends the
+    whole call on the same work (and so with the same answer) on any machine.
     """
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    limit = max(0.1, time_limit_s)
-    p.random_seed = data.opts.seed
-    p.num_workers = data.opts.workers
-    if data.opts.deterministic:
-        p.interleave_search = True
-        p.max_deterministic_time = limit
-        p.max_time_in_seconds = 3 * limit
-    else:
-        p.max_time_in_seconds = limit
-    return solver
+
+    deadline: float
+    work: float | None = None
+    stopped_by: StoppedBy | None = None
+
+    def seconds(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def exhausted(self) -> bool:
+        return self.seconds() <= 0.0 or (self.work is not None and self.work <= 1e-6)
+
+    def solver(self, data: SeqData, cap_s: float | None = None) -> cp_model.CpSolver:
+        """A CP-SAT solver with the options' seed and workers and what is left of the limits.
+
+        Deterministic mode interleaves the subsolvers in fixed batches, so the search path does
+        not depend on the machine's load; it ends on optimality, on the work limit
+        (``max_deterministic_time``) or on the wall clock (``max_time_in_seconds``), whichever
+        comes first. ``cap_s`` caps this solve further (both in seconds and in work).
+        """
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        seconds = self.seconds() if cap_s is None else min(cap_s, self.seconds())
+        p.max_time_in_seconds = max(0.01, seconds)
+        p.random_seed = data.opts.seed
+        p.num_workers = data.opts.workers
+        if data.opts.deterministic:
+            p.interleave_search = True
+        if self.work is not None or cap_s is not None:
+            work = self.work if self.work is not None else cap_s
+            if cap_s is not None and work is not None:
+                work = min(work, cap_s)
+            p.max_deterministic_time = max(0.001, float(work or 0.0))
+        return solver
+
+    def charge(self, solver: cp_model.CpSolver, status: cp_model.CpSolverStatus) -> None:
+        """Take the solve's work off the budget; note which limit stopped it, if one did."""
+        used = float(solver.deterministic_time)
+        work_hit = False
+        if self.work is not None:
+            work_hit = used >= 0.99 * self.work
+            self.work = max(0.0, self.work - used)
+        if status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and self.stopped_by is None:
+            self.stopped_by = StoppedBy.work_limit if work_hit else StoppedBy.time_limit
+
+
+def new_solver(data: SeqData, time_limit_s: float) -> cp_model.CpSolver:
+    """A solver for ``time_limit_s`` wall-clock seconds and the options' work limit."""
+    return Budget(time.perf_counter() + time_limit_s, data.opts.work_limit).solver(data)
 
 
 def _core(m: SeqModel, solver: cp_model.CpSolver) -> list[str]:
@@ -65,33 +106,39 @@ def _core(m: SeqModel, solver: cp_model.CpSolver) -> list[str]:
     return [f for f in HARD if f in m.literals and m.literals[f].index in idx]
 
 
-def infeasible_core(data: SeqData, deadline: float) -> list[str] | None:
+def infeasible_core(data: SeqData, budget: Budget) -> list[str] | None:
     """A small set of hard families that cannot all hold, or None if none was proven in time."""
     m = build_sequence_model(data, mode="assume")
     lits = [m.literals[f] for f in HARD if f in m.literals]
     m.cp.add_assumptions(lits)
-    solver = new_solver(data, deadline - time.perf_counter())
-    if solver.solve(m.cp) != cp_model.INFEASIBLE:
+    solver = budget.solver(data)
+    status = solver.solve(m.cp)
+    budget.charge(solver, status)
+    if status != cp_model.INFEASIBLE:
         return None
     core = _core(m, solver)
     for f in list(core):
-        if f == "move_once" or f not in core or time.perf_counter() > deadline:
+        if f == "move_once" or f not in core or budget.exhausted():
             continue
         trial = [g for g in core if g != f]
         m.cp.clear_assumptions()
         m.cp.add_assumptions([m.literals[g] for g in trial])
-        solver = new_solver(data, min(10.0, deadline - time.perf_counter()))
-        if solver.solve(m.cp) == cp_model.INFEASIBLE:
+        solver = budget.solver(data, cap_s=10.0)
+        status = solver.solve(m.cp)
+        # a trial cut short only keeps ``f`` in the core (the core stays a true one)
+        budget.work = None if budget.work is None else budget.work - solver.deterministic_time
+        if status == cp_model.INFEASIBLE:
             core = [g for g in trial if g in set(_core(m, solver))] or trial
     return core
 
 
-def measure(data: SeqData, family: str, core: list[str], deadline: float) -> SequenceViolation:
+def measure(data: SeqData, family: str, core: list[str], budget: Budget) -> SequenceViolation:
     """Relax ``family`` with slack and read where and when it breaks."""
     drop = [f for f in HARD if f not in core and f != "move_once"]
     m = build_sequence_model(data, mode="relax", relax=[family], drop=drop)
-    solver = new_solver(data, deadline - time.perf_counter())
+    solver = budget.solver(data)
     status = solver.solve(m.cp)
+    budget.charge(solver, status)
     hits: list[tuple[Slack, int]] = []
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         hits = [(s, v) for s in m.slacks.get(family, []) if (v := int(solver.value(s.var))) > 0]
@@ -115,11 +162,11 @@ def measure(data: SeqData, family: str, core: list[str], deadline: float) -> Seq
     )
 
 
-def diagnose(data: SeqData, time_limit_s: float) -> list[SequenceViolation] | None:
-    """The families that break, in planner words; None if infeasibility was not proven in time."""
-    deadline = time.perf_counter() + time_limit_s
-    core = infeasible_core(data, deadline)
+def diagnose(data: SeqData, budget: Budget) -> list[SequenceViolation] | None:
+    """The families that break, in planner words; None if infeasibility was not proven within
+    the budget (what is left of the time and work limits)."""
+    core = infeasible_core(data, budget)
     if core is None:
         return None
     reported = [f for f in core if f != "move_once"] or core
-    return [measure(data, f, core, deadline) for f in reported]
+    return [measure(data, f, core, budget) for f in reported]

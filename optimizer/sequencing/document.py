@@ -16,13 +16,16 @@ from typing import Annotated, Self
 from pydantic import ConfigDict, Field, model_validator
 
 from optimizer.documents.bounds import ID_PATTERN, MAX_SECONDS, Document, Seed
-from optimizer.documents.plan import Plan
+from optimizer.documents.plan import Plan, StoppedBy
 from optimizer.documents.scenario import Location, Scenario
 
 
 class _Doc(Document):
     model_config = ConfigDict(
-        extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True,
+        extra="forbid",
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
         frozen=False,
     )
 
@@ -94,16 +97,27 @@ class SequenceOptions(_Doc):
         default_factory=list, description="School holidays (no school) on top of the weekend."
     )
     weights: SequenceWeights = SequenceWeights()
-    time_limit_s: Annotated[float, Field(gt=0, le=MAX_SECONDS)] = 30.0
+    time_limit_s: Annotated[float, Field(gt=0, le=MAX_SECONDS)] = Field(
+        30.0,
+        description="Wall-clock seconds, end to end (model building, the CP-SAT search, and the "
+        "diagnosis of an infeasible week): the answer comes within this time and says in "
+        "`stopped_by` whether the limit cut the search short.",
+    )
+    work_limit: Annotated[float, Field(gt=0, le=MAX_SECONDS)] | None = Field(
+        None,
+        description="Deterministic work limit (CP-SAT's max_deterministic_time, a count of work "
+        "of roughly a second each on a quiet machine, not of seconds): when it binds before "
+        "time_limit_s the same input gives the same sequence whatever the machine load. None: "
+        "no work limit (the search stops on optimality or on the wall clock).",
+    )
     seed: Seed = 20261122
     workers: Annotated[int, Field(ge=1, le=64)] = 2
     hint: bool = Field(True, description="Start CP-SAT from a greedy day-by-day sequence.")
     deterministic: bool = Field(
         True,
-        description="Interleaved CP-SAT search stopped on deterministic time (about seconds of "
-        "work): the same input gives the same sequence whatever the machine load. The wall-clock "
-        "limit is then 3 x time_limit_s as a safety net. False: wall-clock limit, parallel "
-        "portfolio (faster on hard instances, not reproducible under a time limit).",
+        description="Interleaved CP-SAT search (fixed batches of subsolvers, seeded): the same "
+        "input gives the same sequence when the search ends by itself or on `work_limit`. False: "
+        "the parallel portfolio (faster on hard instances, never reproducible under a limit).",
     )
 
     def departure_limit_for(self, loc: Location) -> int:
@@ -205,6 +219,11 @@ class Sequence(_Doc):
     solve_seconds: float
     solver: str
     diagnosis: list[SequenceViolation]
+    stopped_by: StoppedBy | None = Field(
+        None,
+        description="time_limit or work_limit if that limit ended the search before it proved "
+        "the sequence optimal (or the week infeasible); null if the search finished on its own.",
+    )
 
     @property
     def trip_count(self) -> int:

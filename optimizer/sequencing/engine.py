@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from optimizer.documents.plan import Plan
+from optimizer.documents.plan import Plan, StoppedBy
 from optimizer.documents.scenario import Scenario
 from optimizer.sequencing.data import SeqData, build_data
-from optimizer.sequencing.diagnosis import diagnose, new_solver
+from optimizer.sequencing.diagnosis import Budget, diagnose
 from optimizer.sequencing.document import (
     Move,
     Occupancy,
@@ -51,6 +51,7 @@ class Solution:
     status: SequenceStatus
     objective_bound: float = 0.0
     diagnosis: list[SequenceViolation] = field(default_factory=list)
+    stopped_by: StoppedBy | None = None
 
 
 def pack(data: SeqData, households: list[tuple[str, int]], buses: int) -> list[list[str]]:
@@ -176,6 +177,7 @@ def assemble(data: SeqData, sol: Solution, solve_seconds: float, solver_name: st
         solve_seconds=round(solve_seconds, 3),
         solver=solver_name,
         diagnosis=sol.diagnosis,
+        stopped_by=sol.stopped_by,
     )
 
 
@@ -192,10 +194,17 @@ def add_hint(data: SeqData, m: SeqModel, x: list[list[int]], y: list[list[int]])
         m.cp.add_hint(z, arr - dep <= data.capacity[loc] - data.r0[loc])
 
 
-def solve_data(data: SeqData, progress: Progress | None = None) -> Solution:
-    """Solve the plain model from the greedy hint; diagnose if it is proven infeasible."""
+def solve_data(
+    data: SeqData, progress: Progress | None = None, budget: Budget | None = None
+) -> Solution:
+    """Solve the plain model from the greedy hint; diagnose if it is proven infeasible.
+
+    ``budget`` holds the wall-clock deadline and the work limit of the whole call (default: the
+    options' limits from now); the plain solve and the diagnosis share it.
+    """
     o = data.opts
     t0 = time.perf_counter()
+    budget = budget or Budget(t0 + o.time_limit_s, o.work_limit)
     T = len(data.days)
     if not data.groups:
         return Solution([], [], SequenceStatus.optimal)
@@ -205,41 +214,50 @@ def solve_data(data: SeqData, progress: Progress | None = None) -> Solution:
         # only a complete greedy is hinted: a partial hint is of little use, and CP-SAT 9.15
         # aborts (CHECK heuristics.fixed_search) on some partial hints with interleave_search
         add_hint(data, m, greedy.x, greedy.y)
-    solver = new_solver(data, o.time_limit_s - (time.perf_counter() - t0))
+    solver = budget.solver(data)
     rec = _Recorder(expr((v, 1) for row in m.y for v in row), t0, progress)
     status = solver.solve(m.cp, rec)
+    budget.charge(solver, status)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         x = [[int(solver.value(v)) for v in row] for row in m.x]
         y = [[int(solver.value(v)) for v in row] for row in m.y]
         st = SequenceStatus.optimal if status == cp_model.OPTIMAL else SequenceStatus.feasible
-        return Solution(x, y, st, float(solver.best_objective_bound))
+        return Solution(x, y, st, float(solver.best_objective_bound), stopped_by=budget.stopped_by)
     if status == cp_model.INFEASIBLE:
-        left = max(5.0, o.time_limit_s - (time.perf_counter() - t0))
-        found = diagnose(data, left)
+        found = diagnose(data, budget)
         if found is not None:
             return Solution(
                 [[0] * T for _ in data.groups],
                 [[0] * T for _ in data.ods],
                 SequenceStatus.infeasible,
                 diagnosis=found,
+                stopped_by=budget.stopped_by,
             )
+        budget.stopped_by = budget.stopped_by or StoppedBy.time_limit
+    stopped = budget.stopped_by or StoppedBy.time_limit
     if greedy is not None and greedy.complete:  # CP-SAT found nothing in time: the greedy holds
-        return Solution(greedy.x, greedy.y, SequenceStatus.feasible)
+        return Solution(greedy.x, greedy.y, SequenceStatus.feasible, stopped_by=stopped)
+    limit = (
+        f"the work limit ({o.work_limit})"
+        if stopped is StoppedBy.work_limit
+        else f"the time limit ({o.time_limit_s:g} s)"
+    )
     return Solution(
         [[0] * T for _ in data.groups],
         [[0] * T for _ in data.ods],
         SequenceStatus.unknown,
         diagnosis=[
             SequenceViolation(
-                family="time_limit",
+                family=stopped.value,
                 where=[],
                 days=[],
-                amount=o.time_limit_s,
-                unit="seconds",
-                message="CP-SAT found no sequence and no proof of infeasibility within the time "
-                "limit; raise --time-limit",
+                amount=o.work_limit if stopped is StoppedBy.work_limit else o.time_limit_s,
+                unit="work units" if stopped is StoppedBy.work_limit else "seconds",
+                message=f"CP-SAT found no sequence and no proof of infeasibility within {limit}; "
+                f"raise --{stopped.value.replace('_', '-')}",
             )
         ],
+        stopped_by=stopped,
     )
 
 
@@ -248,25 +266,33 @@ def sequence_in_process(
     plan: Plan,
     options: SequenceOptions | None = None,
     progress: Progress | None = None,
+    started: float | None = None,
 ) -> Sequence:
-    """Schedule every move of ``plan`` onto a day of the horizon and into a bus trip."""
+    """Schedule every move of ``plan`` onto a day of the horizon and into a bus trip.
+
+    The time limit runs from ``started`` (``time.perf_counter()``; default: now) to the answer."""
     o = options or SequenceOptions()
     t0 = time.perf_counter()
+    start = t0 if started is None else started
+    budget = Budget(start + o.time_limit_s, o.work_limit)
     data = build_data(scenario, plan, o)
-    sol = solve_data(data, progress)
+    sol = solve_data(data, progress, budget)
+    work = "" if o.work_limit is None else f", work_limit={o.work_limit}"
     name = (
-        f"OR-Tools CP-SAT (workers={o.workers}, seed={o.seed}, time_limit={o.time_limit_s}s, "
-        f"{'deterministic' if o.deterministic else 'wall-clock'}, "
+        f"OR-Tools CP-SAT (workers={o.workers}, seed={o.seed}, time_limit={o.time_limit_s}s"
+        f"{work}, {'interleaved' if o.deterministic else 'portfolio'}, "
         f"hint={'greedy' if o.hint else 'none'})"
     )
-    return assemble(data, sol, time.perf_counter() - t0, name)
+    return assemble(data, sol, time.perf_counter() - start, name)
 
 
-def sequence_json(scenario: str, plan: str, options: str) -> str:
-    """JSON in, JSON out: the entry point of the worker process."""
+def sequence_json(scenario: str, plan: str, options: str, elapsed_s: float = 0.0) -> str:
+    """JSON in, JSON out: the entry point of the worker process. ``elapsed_s``: seconds of the
+    time limit already spent by the caller (handing the work to this process)."""
     seq = sequence_in_process(
         Scenario.model_validate_json(scenario),
         Plan.model_validate_json(plan),
         SequenceOptions.model_validate_json(options),
+        started=time.perf_counter() - elapsed_s,
     )
     return seq.model_dump_json()

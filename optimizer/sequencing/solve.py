@@ -11,14 +11,18 @@ aborted on some partial hints) cannot take the calling process down; the service
 ``highspy`` is pinned to the HiGHS version that ``ortools`` bundles (both load ``libhighs.so.1``),
 so the weekly allocation and the sequencing share one process.
 
-Deterministic: fixed seed and worker count, deterministic time limit by default; households are
-handed out to days and buses in id order.
+Limits: ``time_limit_s`` is wall-clock seconds from the call to the answer (building, searching,
+diagnosing); ``work_limit`` is CP-SAT's deterministic time (a count of work). Reproducible: fixed
+seed and worker count and an interleaved search, so the same input gives the same sequence when the
+search ends by itself or on the work limit (``Sequence.stopped_by`` says which limit ended it);
+households are handed out to days and buses in id order.
 """
 
 from __future__ import annotations
 
 import atexit
 import multiprocessing
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -39,11 +43,12 @@ def _worker() -> ProcessPoolExecutor:
     return _pool
 
 
-def _in_worker(scenario: str, plan: str, options: str) -> str:
-    """Runs in the worker process: only there is OR-Tools imported."""
+def _in_worker(scenario: str, plan: str, options: str, called_at: float) -> str:
+    """Runs in the worker process: only there is OR-Tools imported. ``called_at`` (``time.time()``
+    in the caller) lets the time limit count the hand-over (a first call spawns the process)."""
     from optimizer.sequencing.engine import sequence_json
 
-    return sequence_json(scenario, plan, options)
+    return sequence_json(scenario, plan, options, elapsed_s=max(0.0, time.time() - called_at))
 
 
 def sequence(
@@ -56,7 +61,9 @@ def sequence(
     """Schedule every move of ``plan`` onto a day of the horizon and into a bus trip.
 
     ``isolate``: run CP-SAT in a reused worker process (crash isolation; no ``progress``).
+    ``options.time_limit_s`` is wall-clock seconds from this call to the answer.
     """
+    called_at = time.time()
     o = options or SequenceOptions()
     errors = input_errors(scenario, plan, o)
     if errors:
@@ -70,7 +77,11 @@ def sequence(
     global _pool
     try:
         fut = _worker().submit(
-            _in_worker, scenario.model_dump_json(), plan.model_dump_json(), o.model_dump_json()
+            _in_worker,
+            scenario.model_dump_json(),
+            plan.model_dump_json(),
+            o.model_dump_json(),
+            called_at,
         )
         return Sequence.model_validate_json(fut.result())
     except BrokenProcessPool:

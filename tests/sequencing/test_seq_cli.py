@@ -58,3 +58,17 @@ def test_plan_not_matching_the_scenario_exits_2(tmp_path: Path) -> None:
 def test_missing_file_exits_2(tmp_path: Path) -> None:
     res = runner.invoke(app, [str(tmp_path / "nope.json"), "p.json", "-o", "x.json"])
     assert res.exit_code == 2 and "nope.json: cannot read" in res.output
+
+
+def test_work_limit_option_and_stopped_by(tmp_path: Path) -> None:
+    sp, pp = _files(tmp_path)
+    out = tmp_path / "sequence.json"
+    args = [str(sp), str(pp), "-o", str(out), "--time-limit", "5", "--work-limit", "2"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(out.read_text())
+    assert doc["status"] == "optimal" and doc["stopped_by"] is None  # the search ended itself
+    assert "work_limit=2.0" in doc["solver"]
+    assert "incumbent" in res.output and "bound 1" in res.output  # the progress line
+    bad = runner.invoke(app, [*args[:-1], "0"])
+    assert bad.exit_code == 2 and "--work-limit" in bad.output
