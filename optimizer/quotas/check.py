@@ -206,7 +206,7 @@ class _Cols:
     gx: np.ndarray  # municipalities with room > 0
 
 
-def define_variables(lp: LpBuilder, d: CheckData) -> _Cols:
+def add_variables(lp: LpBuilder, d: CheckData) -> _Cols:
     n_g, n_r, w = len(d.gm_codes), len(d.pv_codes), d.weeks_left
     gx = np.flatnonzero(d.room > 0)
     early = W_HOUSED + W_EARLY * (w - np.arange(1, w + 1)) / w
@@ -233,20 +233,20 @@ def _housed_rows(d: CheckData, c: _Cols) -> tuple[np.ndarray, np.ndarray, np.nda
     return np.concatenate(rows), np.concatenate(cols), np.ones(n_g + len(c.gx) * w)
 
 
-def define_quota_remaining(lp: LpBuilder, d: CheckData, c: _Cols) -> None:
+def add_quota_remaining(lp: LpBuilder, d: CheckData, c: _Cols) -> None:
     """v_p[g] + sum_t v_x[g,t] <= need_g: nothing counts beyond the target."""
     r, k, v = _housed_rows(d, c)
     lp.add_rows("quota_remaining", np.full(len(d.need), -INF), d.need.astype(float), r, k, v)
 
 
-def define_housing_capacity(lp: LpBuilder, d: CheckData, c: _Cols) -> None:
+def add_housing_capacity(lp: LpBuilder, d: CheckData, c: _Cols) -> None:
     """v_p[g] + sum_t v_x[g,t] <= floor(c_g W): the municipality's homes in the weeks left."""
     r, k, v = _housed_rows(d, c)
     ub = d.capacity_limit.astype(float)
     lp.add_rows("housing_capacity", np.full(len(ub), -INF), ub, r, k, v)
 
 
-def define_regional_supply(lp: LpBuilder, d: CheckData, c: _Cols) -> None:
+def add_regional_supply(lp: LpBuilder, d: CheckData, c: _Cols) -> None:
     """v_stock[r,t] - v_stock[r,t-1] + sum_{g in r} v_x[g,t] = arrivals_{r,t}."""
     n_r, w = len(d.pv_codes), d.weeks_left
     row_of = np.arange(n_r * w).reshape(n_r, w)
@@ -268,7 +268,7 @@ def define_regional_supply(lp: LpBuilder, d: CheckData, c: _Cols) -> None:
     )
 
 
-def define_fair_share(lp: LpBuilder, d: CheckData, c: _Cols) -> None:
+def add_fair_share(lp: LpBuilder, d: CheckData, c: _Cols) -> None:
     """sum_t v_x[g,t] - v_fill[r] room_g >= 0: scarce supply is shared pro rata room."""
     n, w = len(c.gx), d.weeks_left
     if n == 0:
@@ -282,13 +282,13 @@ def define_fair_share(lp: LpBuilder, d: CheckData, c: _Cols) -> None:
 def create_lp(d: CheckData) -> tuple[LpBuilder, _Cols]:
     """The check LP as a flat list of constraint families."""
     lp = LpBuilder(maximize=True)
-    c = define_variables(lp, d)
+    c = add_variables(lp, d)
     # hard
-    define_quota_remaining(lp, d, c)
-    define_housing_capacity(lp, d, c)
-    define_regional_supply(lp, d, c)
+    add_quota_remaining(lp, d, c)
+    add_housing_capacity(lp, d, c)
+    add_regional_supply(lp, d, c)
     # sharing rule
-    define_fair_share(lp, d, c)
+    add_fair_share(lp, d, c)
     return lp, c
 
 

@@ -109,7 +109,7 @@ def make_candidates(
 
 
 # ------------------------------------------------------------------------------------- families
-def define_variables(m: pyo.ConcreteModel, cands: list[Candidate], horizon: int) -> None:
+def add_variables(m: pyo.ConcreteModel, cands: list[Candidate], horizon: int) -> None:
     m.S = pyo.RangeSet(0, len(cands) - 1)
     m.T = pyo.RangeSet(0, horizon - 1)
     m.v_open = pyo.Var(m.S, domain=pyo.Binary)
@@ -118,11 +118,11 @@ def define_variables(m: pyo.ConcreteModel, cands: list[Candidate], horizon: int)
     m.v_short = pyo.Var(m.T, domain=pyo.NonNegativeReals)
 
 
-def define_choose_k(m: pyo.ConcreteModel, k: int) -> None:
+def add_choose_k(m: pyo.ConcreteModel, k: int) -> None:
     m.choose_k = pyo.Constraint(expr=sum(m.v_open[s] for s in m.S) <= k)
 
 
-def define_open_if_chosen(m: pyo.ConcreteModel, cands: list[Candidate]) -> None:
+def add_open_if_chosen(m: pyo.ConcreteModel, cands: list[Candidate]) -> None:
     def rule(_m: pyo.ConcreteModel, s: int, t: int) -> object:
         if t < cands[s].opening_week:
             return m.v_active[s, t] == 0
@@ -135,7 +135,7 @@ def define_open_if_chosen(m: pyo.ConcreteModel, cands: list[Candidate]) -> None:
     )
 
 
-def define_stays_open(m: pyo.ConcreteModel, horizon: int) -> None:
+def add_stays_open(m: pyo.ConcreteModel, horizon: int) -> None:
     if horizon < 2:
         return
 
@@ -147,7 +147,7 @@ def define_stays_open(m: pyo.ConcreteModel, horizon: int) -> None:
     m.stays_open = pyo.Constraint(m.S, m.T, rule=rule)
 
 
-def define_site_capacity(m: pyo.ConcreteModel, cands: list[Candidate], occ_max: float) -> None:
+def add_site_capacity(m: pyo.ConcreteModel, cands: list[Candidate], occ_max: float) -> None:
     def rule(_m: pyo.ConcreteModel, s: int, t: int) -> object:
         beds = math.floor(occ_max * cands[s].capacity + 1e-9)
         return m.v_house[s, t] <= beds * m.v_active[s, t]
@@ -155,14 +155,14 @@ def define_site_capacity(m: pyo.ConcreteModel, cands: list[Candidate], occ_max: 
     m.site_capacity = pyo.Constraint(m.S, m.T, rule=rule)
 
 
-def define_demand(m: pyo.ConcreteModel, need: np.ndarray) -> None:
+def add_demand(m: pyo.ConcreteModel, need: np.ndarray) -> None:
     def rule(_m: pyo.ConcreteModel, t: int) -> object:
         return sum(m.v_house[s, t] for s in m.S) + m.v_short[t] >= float(need[t])
 
     m.demand = pyo.Constraint(m.T, rule=rule)
 
 
-def define_objective(
+def add_objective(
     m: pyo.ConcreteModel,
     cands: list[Candidate],
     emergency_eur_per_person_day: float,
@@ -197,13 +197,13 @@ def create_selection_model(
     """The selection MIP as a flat list of families."""
     horizon = len(need)
     m = pyo.ConcreteModel(name="site_selection")
-    define_variables(m, cands, horizon)
-    define_choose_k(m, k)
-    define_open_if_chosen(m, cands)
-    define_stays_open(m, horizon)
-    define_site_capacity(m, cands, occupancy_max)
-    define_demand(m, need)
-    define_objective(m, cands, emergency_eur_per_person_day, transport_eur_per_person_km)
+    add_variables(m, cands, horizon)
+    add_choose_k(m, k)
+    add_open_if_chosen(m, cands)
+    add_stays_open(m, horizon)
+    add_site_capacity(m, cands, occupancy_max)
+    add_demand(m, need)
+    add_objective(m, cands, emergency_eur_per_person_day, transport_eur_per_person_km)
     return m
 
 

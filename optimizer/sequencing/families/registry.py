@@ -31,5 +31,4 @@ FAMILIES: tuple[Family, ...] = (
 )
 
 HARD = tuple(f.name for f in FAMILIES if f.hard)
-SOFT = tuple(f.name for f in FAMILIES if not f.hard)
 BY_NAME = {f.name: f for f in FAMILIES}
