@@ -12,7 +12,7 @@ Sets: candidates S, weeks T. Variables (prefix ``v_``):
 - ``v_house[s,t]``   >= 0    persons of the demand housed at s in week t;
 - ``v_short[t]``     >= 0    persons still in emergency reception in week t.
 
-Families (each a ``define_<family>`` function, each constraint named like it):
+Families (each an ``add_<family>`` function, each constraint named like it):
 
 - ``choose_k``:      sum_s v_open[s] <= k
 - ``open_if_chosen``: v_active[s,t] <= v_open[s]; v_active[s,t] = 0 before the site's opening week;
