@@ -10,7 +10,7 @@ measures the plan (:mod:`optimizer.kpis`) and, when replanning, lists what chang
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from optimizer.documents.plan import (
     Plan,
     PlanStatus,
     RegistrationWait,
+    StoppedBy,
     Unplaced,
     Violation,
 )
@@ -290,7 +291,10 @@ def allocate(s: Scenario, opts: SolveOptions | None = None, previous: Plan | Non
 
     Links are first considered to the ``link_candidates`` nearest municipalities with room; when
     a status holder is left unlinked while a farther municipality still has room for it, those are
-    added and the week is solved again (at most twice), so nobody waits for want of a candidate."""
+    added and the week is solved again (at most twice), so nobody waits for want of a candidate.
+
+    ``opts.time_limit_s`` is wall-clock seconds for all of it, every round's build and solve
+    included; ``plan.stopped_by`` says whether the limit cut a solve, a phase or a round short."""
     opts = opts or SolveOptions()
     t0 = time.perf_counter()
     extra: dict[int, set[int]] = {}
@@ -300,10 +304,15 @@ def allocate(s: Scenario, opts: SolveOptions | None = None, previous: Plan | Non
         inst = build_instance(s, previous, extra)
         m = create_model(inst)
         build_s += time.perf_counter() - t1
-        sol = solve_model(m, inst, opts)
+        left = opts.time_limit_s - (time.perf_counter() - t0)
+        sol = solve_model(m, inst, replace(opts, time_limit_s=max(0.05, left)))
         solve_s += sol.solve_seconds
+        stopped = sol.time_limit_hit
         more = _extra_links(inst, sol) if sol.status != "no_solution" else {}
-        if not more or time.perf_counter() - t0 > opts.time_limit_s / 2:
+        if not more:
+            break
+        if time.perf_counter() - t0 > opts.time_limit_s / 2:
+            stopped = True  # farther municipalities left out: no time for another round
             break
         for o, gs in more.items():
             extra.setdefault(o, set()).update(gs)
@@ -336,6 +345,7 @@ def allocate(s: Scenario, opts: SolveOptions | None = None, previous: Plan | Non
         week=s.week,
         scenario_hash=scenario_hash(s),
         status=status,
+        stopped_by=StoppedBy.time_limit if stopped else None,
         objective=round(sol.objective, 2) if sol.objective == sol.objective else 0.0,
         bound=round(sol.bound, 2) if sol.bound == sol.bound else 0.0,
         gap=round(gap, 6),

@@ -31,6 +31,7 @@ class HighsRun:
     status: str
     objective: float | None
     bound: float | None
+    stopped: bool = False  # the run's time limit ended it
 
     @property
     def has_solution(self) -> bool:
@@ -108,6 +109,8 @@ class CompiledModel:
         return np.array([self.col_of.get(id(v), -1) for v in variables], dtype=np.int64)
 
     def run(self, time_limit: float, rel_gap: float | None = None, relax: bool = False) -> HighsRun:
+        """One HiGHS run of at most ``time_limit`` wall-clock seconds (HiGHS checks its clock
+        between nodes and iterations, so a run may end a few tenths of a second late)."""
         h = self.h
         h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
         h.setOptionValue("solve_relaxation", bool(relax))
@@ -128,7 +131,8 @@ class CompiledModel:
             bound = objective if name == "optimal" else None
         else:
             bound = float(info.mip_dual_bound)
-        return HighsRun(name, objective, bound)
+        stopped = status == highspy.HighsModelStatus.kTimeLimit
+        return HighsRun(name, objective, bound, stopped)
 
     def values(self) -> np.ndarray:
         return np.asarray(self.h.getSolution().col_value, dtype=float)

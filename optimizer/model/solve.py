@@ -56,6 +56,8 @@ class Solved:
     lp_seconds: float = 0.0
     slacks: dict[str, dict[int, float]] = field(default_factory=dict)
     """Per elastic family: its slack values above zero (what the diagnosis reads)."""
+    time_limit_hit: bool = False
+    """The time limit ended a HiGHS run or left a phase out (widening, the lexicographic phase)."""
 
 
 def _values(var: pyo.Var, integer: bool) -> dict[int, float]:
@@ -85,10 +87,12 @@ def _polish_soft(
     m.objective_soft = pyo.Objective(
         expr=total([getattr(m, f"cost_{f}") for f in COST_FAMILIES if f not in HARD_COST_FAMILIES])
     )
+    t0 = time.perf_counter()
     try:
         cm = CompiledModel(m, opts.threads, opts.seed)
         cm.start_from_model()
-        res = cm.run(time_left, rel_gap=opts.mip_rel_gap)
+        # the compile is part of the phase: its time comes off the limit
+        res = cm.run(time_left - (time.perf_counter() - t0), rel_gap=opts.mip_rel_gap)
     finally:
         m.objective_soft.deactivate()
         m.objective.activate()
@@ -236,10 +240,14 @@ def _restrict(
 
 def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Solved:
     """LP relaxation (the global bound), a MIP restricted by reduced costs, and, if the gap to the
-    LP bound is still above the target, the full MIP from that incumbent."""
+    LP bound is still above the target, the full MIP from that incumbent.
+
+    ``opts.time_limit_s`` is wall-clock seconds for all of it (compiling included): each phase
+    gets what the ones before left."""
     t0 = time.perf_counter()
     cm = CompiledModel(m, opts.threads, opts.seed)
-    res = cm.run(opts.time_limit_s, relax=True)
+    res = cm.run(opts.time_limit_s - (time.perf_counter() - t0), relax=True)
+    stopped = res.stopped
     lp_seconds = time.perf_counter() - t0
     lp_ok = res.has_solution
     lp_bound = res.objective if lp_ok else None
@@ -252,7 +260,8 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
         fixed = _restrict(cm, arcs, cm.values(), cm.reduced_costs(), opts.reduced_cost_window_eur)
         full_model = not len(fixed)
         left = opts.time_limit_s - (time.perf_counter() - t0)
-        res = cm.run(max(1.0, left), rel_gap=opts.mip_rel_gap * 0.8)
+        res = cm.run(max(0.05, left), rel_gap=opts.mip_rel_gap * 0.8)
+        stopped = res.stopped
         gap = (
             (res.objective - lp_bound) / max(1.0, abs(res.objective))
             if res.objective is not None and lp_bound is not None
@@ -267,18 +276,25 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
                 cm.set_start(start)
             full_model = True
             res = cm.run(left, rel_gap=opts.mip_rel_gap)
+            stopped = res.stopped
+        elif gap > opts.mip_rel_gap:
+            stopped = True  # no time left to widen to the full model
     elif not opts.relax:
-        res = cm.run(opts.time_limit_s, rel_gap=opts.mip_rel_gap)
+        res = cm.run(opts.time_limit_s - (time.perf_counter() - t0), rel_gap=opts.mip_rel_gap)
+        stopped = stopped or res.stopped
     loaded = False  # are the values of ``res`` in the Pyomo variables?
     if not opts.relax and res.has_solution:
         cm.load()
         loaded = True
         hard = sum(pyo.value(getattr(m, f"cost_{f}")) for f in HARD_COST_FAMILIES)
         left = opts.time_limit_s - (time.perf_counter() - t0)
-        if opts.lexicographic and hard > 0.5 and left > 1.0:
+        if opts.lexicographic and hard > 0.5 and left <= 1.0:
+            stopped = True  # no time left for the lexicographic phase
+        elif opts.lexicographic and hard > 0.5:
             polished = _polish_soft(m, opts, hard, left)
             if polished is not None:
                 res, cm = polished
+                stopped = stopped or res.stopped
                 loaded = False
                 full_model = False  # the phase-two bound is not a bound of the full objective
     secs = time.perf_counter() - t0
@@ -325,4 +341,5 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
         costs=costs,
         lp_seconds=lp_seconds,
         slacks=slacks,
+        time_limit_hit=stopped,
     )
