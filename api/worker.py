@@ -133,31 +133,24 @@ def whatif_in_child(conn: Connection, spec: dict[str, object]) -> None:
     try:
         from optimizer.whatif.documents import RunSpec
         from optimizer.whatif.report import compare
-        from optimizer.whatif.simulate import check_variants, start_scenario
-        from optimizer.whatif.sweep import run_sweep
+        from optimizer.whatif.study import run_study, study_problems
 
         run = RunSpec.model_validate(spec)
         conn.send(("progress", 0.15))
-        if problems := check_variants(run, start_scenario(run.start)):
+        if problems := study_problems(run):
             conn.send(("error", ("; ".join(problems), "")))
             return
 
         def progress(done: int, total: int) -> None:
             conn.send(("progress", round(0.2 + 0.75 * done / max(total, 1), 3)))
 
-        sweep = run_sweep(run, workers=0, progress=progress)
-        weekly = sweep.weekly
-        selection = None
-        if run.selection is not None:
-            import pandas as pd
-
-            from optimizer.whatif.cli import run_selection
-
-            chosen, variant = run_selection(run, sweep)
-            selection = json.loads(chosen.sites.to_json(orient="records"))
-            if run.selection.simulate_selected and chosen.chosen:
-                more = run_sweep(run, [variant], workers=0, progress=False)
-                weekly = pd.concat([weekly, more.weekly], ignore_index=True)
+        study = run_study(run, workers=0, progress=progress)
+        sweep, weekly = study.sweep, study.weekly
+        selection = (
+            json.loads(study.selection.sites.to_json(orient="records"))
+            if study.selection is not None
+            else None
+        )
         table = compare(weekly, run.variants[0].name)
         conn.send(("done", json.dumps({
             "rows": json.loads(table.to_json(orient="records")),

@@ -16,11 +16,10 @@ from rich.console import Console
 
 from optimizer.cli_output import FitTable as Table
 from optimizer.documents.io import DocumentError
-from optimizer.whatif.documents import RunSpec, Variant, load_runspec
+from optimizer.whatif.documents import load_runspec
 from optimizer.whatif.report import compare, run_totals, write_plots, write_tables
-from optimizer.whatif.simulate import check_variants, horizon_weeks_of, start_scenario
-from optimizer.whatif.sites import SelectionResult, forecast_need, make_candidates, select_sites
-from optimizer.whatif.sweep import SweepResult, run_sweep
+from optimizer.whatif.simulate import start_scenario
+from optimizer.whatif.study import run_study, study_problems
 
 console = Console()
 
@@ -63,44 +62,6 @@ def summary_table(table: pd.DataFrame, title: str) -> Table:
     return t
 
 
-def run_selection(spec: RunSpec, sweep: SweepResult) -> tuple[SelectionResult, Variant]:
-    """Forecast from the base variant's runs, choose k sites, return them as a new variant."""
-    sel = spec.selection
-    assert sel is not None
-    base_name = sel.base_variant or spec.variants[0].name
-    base = next(v for v in spec.variants if v.name == base_name)
-    weekly = sweep.weekly
-    rows = weekly[(weekly["variant"] == base_name) & (weekly["inflow"] == sel.inflow)]
-    if rows.empty:
-        extra = spec.model_copy(update={"variants": [base], "inflows": [sel.inflow]})
-        rows = run_sweep(extra, workers=0, progress=False).weekly
-    start = start_scenario(spec.start)
-    entries = [
-        (loc.gm_code, float(loc.capacity))
-        for loc in start.locations
-        if loc.kind.value in ("col", "gvl") and not loc.closing
-    ]
-    cands = make_candidates(
-        sel.candidates, entries, spec.start.scale, horizon_weeks_of(start, spec.horizon_weeks)
-    )
-    result = select_sites(
-        cands,
-        forecast_need(rows, base.occupancy_max),
-        sel.k,
-        occupancy_max=base.occupancy_max,
-        emergency_eur_per_person_day=spec.simulation.emergency_eur_per_person_day,
-    )
-    chosen = result.sites[result.sites["chosen"]]
-    sites = [
-        next(c.site for c in cands if c.site.name == r["site"]).model_copy(
-            update={"opening_week": int(r["open_from_week"])}
-        )
-        for _, r in chosen.iterrows()
-    ]
-    variant = base.model_copy(update={"name": f"selected {len(sites)} sites", "sites": sites})
-    return result, variant
-
-
 def whatif_command(
     run: Annotated[Path, typer.Argument(help="The study: RUN.toml (see data/whatif/RUN.toml).")],
     out: Annotated[
@@ -127,7 +88,7 @@ def whatif_command(
         start = start_scenario(spec.start)
     except DocumentError as e:
         _fail(f"{run}: start.scenario ({e.source})", e.problems)
-    problems = check_variants(spec, start)
+    problems = study_problems(spec, start)
     if problems:
         _fail(str(run), problems)
     n_runs = len(spec.variants) * len(spec.inflows) * len(spec.seeds)
@@ -136,15 +97,10 @@ def whatif_command(
         f"inflows x {len(spec.seeds)} seeds = {n_runs} runs of {spec.horizon_weeks} weeks "
         f"from {start.week} ({len(start.locations)} locations, scale {spec.start.scale})"
     )
-    sweep = run_sweep(spec, workers=workers, scheduler_address=scheduler)
-    weekly = sweep.weekly
-    selection = None
-    if spec.selection is not None:
-        selection, variant = run_selection(spec, sweep)
+    study = run_study(spec, workers=workers, scheduler_address=scheduler)
+    sweep, weekly, selection = study.sweep, study.weekly, study.selection
+    if selection is not None:
         console.print(f"site selection ({selection.status}): chose {selection.chosen or 'no site'}")
-        if spec.selection.simulate_selected and selection.chosen:
-            more = run_sweep(spec, [variant], workers=workers, scheduler_address=scheduler)
-            weekly = pd.concat([weekly, more.weekly], ignore_index=True)
     baseline = spec.variants[0].name
     paths = write_tables(weekly, out, baseline, excel=excel)
     first = spec.variants[0]
