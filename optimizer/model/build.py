@@ -1,4 +1,5 @@
-"""``create_model``: the weekly allocation as a flat list of rule families (PyPSA style).
+"""``create_model``: the weekly allocation as the variables, the end-of-week state and the rule
+families in the order of ``families.registry.BUILDERS`` (a flat list, hard then soft; PyPSA style).
 
 Decision variables (sparse, only over suitable arcs):
 - v_place[a]   integer  households of class c(a) placed at location l(a) (stay arcs: l = origin)
@@ -15,15 +16,7 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
-from optimizer.model.families.capacity import add_capacity
-from optimizer.model.families.closing import add_closing
-from optimizer.model.families.costs import add_arc_costs, add_link_distance, add_unplaced
-from optimizer.model.families.household_integrity import add_household_integrity
-from optimizer.model.families.occupancy_band import add_occupancy_band
-from optimizer.model.families.quota import add_quota_cap, add_quota_pace
-from optimizer.model.families.registry import PRICED
-from optimizer.model.families.stability import add_stability
-from optimizer.model.families.unlinked import add_unlinked
+from optimizer.model.families.registry import BUILDERS, PRICED
 from optimizer.model.instance import Instance
 from optimizer.model.linear import lin, total
 
@@ -80,19 +73,9 @@ def create_model(inst: Instance) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name=f"weekly_allocation_{inst.scenario.week}")
     add_variables(m, inst)
     add_end_of_week(m, inst)
-    # hard rules (suitability is enforced by the sparse arc set, see families.suitability)
-    add_household_integrity(m, inst)
-    add_closing(m, inst)
-    add_capacity(m, inst)
-    add_quota_cap(m, inst)
-    # soft rules, priced in euros (registration_wait and the per-placement costs: add_arc_costs)
-    add_unplaced(m, inst)
-    add_occupancy_band(m, inst)
-    add_unlinked(m, inst)
-    add_quota_pace(m, inst)
-    add_link_distance(m, inst)
-    add_arc_costs(m, inst)
-    add_stability(m, inst)
+    # the rule families in registry order: hard, then soft (suitability is the sparse arc set)
+    for add in BUILDERS:
+        add(m, inst)
     m.objective = pyo.Objective(
         expr=total([getattr(m, f"cost_{name}") for name in COST_FAMILIES]), sense=pyo.minimize
     )

@@ -8,6 +8,10 @@ and their diagnosis), ``evaluate`` (independent pricing under the same names) an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pyomo.environ as pyo
+
 from optimizer.model.families import (
     capacity,
     closing,
@@ -20,8 +24,19 @@ from optimizer.model.families import (
     unlinked,
 )
 from optimizer.model.families.base import HARD_PENALTY_EUR_PER_PERSON, Family, Kind
+from optimizer.model.instance import Instance
 
-__all__ = ["FAMILIES", "HARD_PENALTY_EUR_PER_PERSON", "ELASTIC", "PRICED", "Family", "Kind"]
+__all__ = [
+    "BUILDERS",
+    "ELASTIC",
+    "FAMILIES",
+    "HARD_PENALTY_EUR_PER_PERSON",
+    "PRICED",
+    "Family",
+    "Kind",
+]
+
+Builder = Callable[[pyo.ConcreteModel, Instance], None]
 
 FAMILIES: tuple[Family, ...] = (
     # hard (structure)
@@ -47,3 +62,21 @@ PRICED: tuple[str, ...] = tuple(f.name for f in FAMILIES if f.priced)
 
 ELASTIC: tuple[Family, ...] = tuple(f for f in FAMILIES if f.kind is Kind.elastic)
 """Hard rules with a priced slack: the lexicographic phase keeps them, the diagnosis reads them."""
+
+BUILDERS: tuple[Builder, ...] = (
+    # hard (suitability has no builder: an unsuitable placement has no arc)
+    household_integrity.add_household_integrity,
+    closing.add_closing,
+    capacity.add_capacity,
+    quota.add_quota_cap,
+    # soft, priced in euros (registration_wait and the per-placement families: add_arc_costs)
+    costs.add_unplaced,
+    occupancy_band.add_occupancy_band,
+    unlinked.add_unlinked,
+    quota.add_quota_pace,
+    costs.add_link_distance,
+    costs.add_arc_costs,
+    stability.add_stability,
+)
+"""``create_model`` calls these in this order, after the variables and the end-of-week state:
+the model reads like the business rules. Each defines its rows and its ``cost_<family>``."""
