@@ -33,10 +33,12 @@ Why highspy directly and not Pyomo: see ``optimizer.quotas.lp`` (speed target of
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.documents.plan import StoppedBy
 from optimizer.quotas.documents import (
     HALF_YEAR_WEEKS,
     BindingCause,
@@ -339,10 +341,14 @@ def _explain(
 
 
 def check_quotas(status: QuotaStatus, time_limit_s: float = 30.0) -> QuotaCheck:
-    """Solve the check LP and report per municipality and province (never raises on shortfall)."""
+    """Solve the check LP and report per municipality and province (never raises on shortfall).
+
+    ``time_limit_s``: wall-clock seconds from this call to the LP's answer (preparation included);
+    ``stopped_by`` in the result says whether the limit ended the LP."""
+    t0 = time.perf_counter()
     d = prepare(status)
     lp, c = create_lp(d)
-    res = lp.solve(time_limit_s)
+    res = lp.solve(time_limit_s - (time.perf_counter() - t0))
     n_g, w = len(d.gm_codes), d.weeks_left
     xs = np.zeros((n_g, w))
     if len(c.gx):
@@ -408,6 +414,7 @@ def check_quotas(status: QuotaStatus, time_limit_s: float = 30.0) -> QuotaCheck:
             rows=res.rows,
             objective=round(res.objective, 4),
         ),
+        stopped_by=StoppedBy.time_limit if res.stopped else None,
         provinces=_province_rows(d, rows, xs, fill),
         municipalities=rows,
     )

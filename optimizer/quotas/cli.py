@@ -1,14 +1,15 @@
 """`coa-plan quota`: half-year quotas, the feasibility check and the 6.3.2 provincial variant.
 
 A thin face on ``optimizer.quotas``. Bad files or values end with one line naming the file, field
-and value, and exit code 2 (no traceback).
+and value, and exit code 2 (no traceback). The solver, pandas and the reference data are imported
+by the commands that use them, so ``coa-plan --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,13 +24,20 @@ from optimizer.cli_output import (
     write_outputs,
 )
 from optimizer.cli_output import FitTable as Table
-from optimizer.documents.io import DocumentError, load_document
-from optimizer.quotas.check import check_quotas, select_province
-from optimizer.quotas.compute import compute_quotas, quotas_frame, read_backlog_csv
-from optimizer.quotas.documents import ProvincialVariant, QuotaCheck, QuotaStatus
-from optimizer.quotas.example import SEED, example_status
-from optimizer.quotas.provincial import provincial_variant
-from optimizer.quotas.report import pace_map, write_check, write_json, write_variant
+
+if TYPE_CHECKING:
+    from optimizer.documents.errors import DocumentError
+    from optimizer.quotas.documents import ProvincialVariant, QuotaCheck, QuotaStatus
+
+TimeLimitOpt = Annotated[
+    float,
+    typer.Option(
+        "--time-limit",
+        min=0.01,
+        help="Wall-clock seconds for the LP solves, end to end; the result says whether the "
+        "limit stopped them (stopped_by).",
+    ),
+]
 
 quota_app = typer.Typer(
     help="Half-year quotas (taakstelling): compute, check feasibility per province, 6.3.2 variant.",
@@ -53,6 +61,10 @@ def _fail_doc(e: DocumentError) -> None:
 
 
 def _load_status(path: Path, province: str | None, all_: bool) -> QuotaStatus:
+    from optimizer.documents.io import DocumentError, load_document
+    from optimizer.quotas.check import select_province
+    from optimizer.quotas.documents import QuotaStatus
+
     if province is not None and all_:
         _fail("give either --province PVxx or --all, not both")
     try:
@@ -84,6 +96,8 @@ def compute_cmd(
     fmt: FormatOpt = OutFormat.table,
 ) -> None:
     """Split a national half-year total over the 342 municipalities pro rata population."""
+    from optimizer.quotas.compute import compute_quotas, quotas_frame, read_backlog_csv
+
     try:
         b = read_backlog_csv(backlog) if backlog is not None else None
         result = compute_quotas(half_year, national, b)
@@ -200,12 +214,16 @@ def check_cmd(
     excel: ExcelOpt = False,
     fmt: FormatOpt = OutFormat.table,
     sheet: SheetOpt = None,
+    time_limit: TimeLimitOpt = 30.0,
 ) -> None:
     """Can each municipality still reach its quota this half-year, and if not, why?"""
+    from optimizer.quotas.check import check_quotas
+    from optimizer.quotas.report import pace_map, write_check
+
     status = _load_status(status_file, province, all_)
     console = console_for(fmt)
     t0 = time.perf_counter()
-    res = check_quotas(status)
+    res = check_quotas(status, time_limit_s=time_limit)
     secs = time.perf_counter() - t0
 
     def frames() -> dict[str, Any]:
@@ -219,13 +237,15 @@ def check_cmd(
     console.print(
         f"check: {len(res.municipalities)} municipalities, {secs:.2f} s "
         f"(HiGHS {res.solver.status}, {res.solver.columns} columns, {res.solver.rows} rows)"
+        + (" - stopped by the time limit, figures not final" if res.stopped_by else "")
     )
     if out is not None:
         from optimizer.tables.gis import write_quota_layers
 
         written = write_check(res, out, excel=excel)
-        written += write_outputs([out / "quota_check.xlsx"], res, frames,
-                                 title=f"Taakstelling {res.half_year}")
+        written += write_outputs(
+            [out / "quota_check.xlsx"], res, frames, title=f"Taakstelling {res.half_year}"
+        )
         written += write_quota_layers(res, out / "quota_check.gpkg")
         written += write_quota_layers(res, out / "quota_check.geojson")
         for p in res.provinces:
@@ -283,12 +303,18 @@ def provincial_cmd(
     excel: ExcelOpt = False,
     fmt: FormatOpt = OutFormat.table,
     sheet: SheetOpt = None,
+    time_limit: TimeLimitOpt = 30.0,
 ) -> None:
     """Measure 6.3.2: the province distributes the sum of its municipalities' quotas."""
+    from optimizer.quotas.provincial import provincial_variant
+    from optimizer.quotas.report import write_variant
+
     status = _load_status(status_file, province, all_)
-    res = provincial_variant(status)
+    res = provincial_variant(status, time_limit_s=time_limit)
     console = console_for(fmt)
     console.print(_variant_table(res))
+    if res.stopped_by:
+        console.print("stopped by the time limit: the figures are not final")
 
     def frames() -> dict[str, Any]:
         from optimizer.tables.frames import quota_variant_frames
@@ -299,8 +325,12 @@ def provincial_cmd(
         from optimizer.tables.gis import write_quota_layers
 
         written = write_variant(res, out, excel=excel)
-        written += write_outputs([out / "quota_6_3_2.xlsx"], res, frames,
-                                 title=f"6.3.2 provincial taakstelling {res.half_year}")
+        written += write_outputs(
+            [out / "quota_6_3_2.xlsx"],
+            res,
+            frames,
+            title=f"6.3.2 provincial taakstelling {res.half_year}",
+        )
         written += write_quota_layers(res, out / "quota_6_3_2.gpkg")
         console.print(f"written: {len(written)} files in {out}")
     emit(fmt, res, frames, sheet, excel)
@@ -310,8 +340,13 @@ def provincial_cmd(
 def example_cmd(
     out: Annotated[Path, typer.Option("-o", "--out", help="Where to write STATUS.json.")],
     weeks_left: Annotated[int, typer.Option("--weeks-left", min=1, max=26)] = 12,
-    seed: Annotated[int, typer.Option("--seed")] = SEED,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Default: the example's own seed (20261122).")
+    ] = None,
 ) -> None:
     """Write a realistic, seeded STATUS.json built from the bundled data."""
-    write_json(example_status(seed=seed, weeks_left=weeks_left), out)
+    from optimizer.quotas.example import SEED, example_status
+    from optimizer.quotas.report import write_json
+
+    write_json(example_status(seed=SEED if seed is None else seed, weeks_left=weeks_left), out)
     console.print(f"written: {out}")

@@ -20,6 +20,7 @@ from typing import Annotated, Self
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from optimizer.documents.bounds import ID_PATTERN, MAX_PERSONS, Document
+from optimizer.documents.plan import StoppedBy
 from optimizer.documents.scenario import HALF_YEAR
 
 HALF_YEAR_WEEKS = 26  # a half-year of the taakstelling, in weeks (Jan-Jun / Jul-Dec)
@@ -315,6 +316,11 @@ class QuotaCheck(_Doc):
     solver: SolverInfo
     provinces: list[ProvinceCheck]
     municipalities: list[MunicipalityCheck]
+    stopped_by: StoppedBy | None = Field(
+        None,
+        description="time_limit if the wall-clock limit ended the LP before its optimum (the "
+        "figures are then not final); null if it was solved.",
+    )
 
 
 class MunicipalityVariant(_Doc):
@@ -357,6 +363,11 @@ class ProvincialVariant(_Doc):
     weeks_left: int
     provinces: list[ProvinceVariant]
     municipalities: list[MunicipalityVariant]
+    stopped_by: StoppedBy | None = Field(
+        None,
+        description="time_limit if the wall-clock limit ended a transport LP before its optimum; "
+        "null if every one was solved.",
+    )
 
 
 class QuotaRow(_Doc):

@@ -26,6 +26,7 @@ class LpResult:
     seconds: float
     columns: int
     rows: int
+    stopped: bool = False  # the time limit ended the solve (x is HiGHS's last iterate)
 
 
 @dataclass
@@ -81,6 +82,7 @@ class LpBuilder:
         self.n_rows += n
 
     def solve(self, time_limit_s: float = 30.0) -> LpResult:
+        """Assemble and solve within ``time_limit_s`` wall-clock seconds (assembly included)."""
         t0 = time.perf_counter()
         lp = highspy.HighsLp()
         lp.num_col_ = self.n_cols
@@ -105,10 +107,11 @@ class LpBuilder:
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("threads", 1)
-        h.setOptionValue("time_limit", float(time_limit_s))
         h.passModel(lp)
+        h.setOptionValue("time_limit", max(0.001, time_limit_s - (time.perf_counter() - t0)))
         h.run()
         status = h.modelStatusToString(h.getModelStatus())
+        stopped = h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
         sol = h.getSolution()
         x = np.asarray(sol.col_value, float) if self.n_cols else np.zeros(0)
         act = np.asarray(sol.row_value, float) if self.n_rows else np.zeros(0)
@@ -121,4 +124,5 @@ class LpBuilder:
             seconds=time.perf_counter() - t0,
             columns=self.n_cols,
             rows=self.n_rows,
+            stopped=stopped,
         )

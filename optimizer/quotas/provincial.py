@@ -25,10 +25,12 @@ municipality: (quota - housed) / capacity) and person-km from supply point to mu
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from optimizer.documents.plan import StoppedBy
 from optimizer.quotas.apportion import largest_remainder
 from optimizer.quotas.check import CheckData, prepare, supply_per_province
 from optimizer.quotas.documents import (
@@ -75,10 +77,26 @@ def supply_points(status: QuotaStatus, d: CheckData, r: int) -> _Points:
     return _Points(gm_codes=codes, persons=base + add)
 
 
+@dataclass
+class Clock:
+    """The wall-clock limit shared by every transport LP of one call."""
+
+    limit_s: float = 30.0
+    start: float = field(default_factory=time.perf_counter)
+    stopped: bool = False
+
+    def left(self) -> float:
+        return self.limit_s - (time.perf_counter() - self.start)
+
+
 def transport(
-    supply: np.ndarray, dist_km: np.ndarray, upper: np.ndarray, total: int | None
+    supply: np.ndarray,
+    dist_km: np.ndarray,
+    upper: np.ndarray,
+    total: int | None,
+    clock: Clock | None = None,
 ) -> np.ndarray:
-    """Integral (K, G) flow: most persons first, then fewest person-km."""
+    """Integral (K, G) flow: most persons first, then fewest person-km (within ``clock``)."""
     k, g = dist_km.shape
     y = np.zeros((k, g))
     cols_g = np.flatnonzero(upper > 0)
@@ -97,7 +115,9 @@ def transport(
     )
     if total is not None:
         lp.add_rows("province_total", np.array([-INF]), np.array([float(total)]), 0 * rk, idx, one)
-    res = lp.solve()
+    clock = clock or Clock()
+    res = lp.solve(clock.left())
+    clock.stopped = clock.stopped or res.stopped
     y[kk, gg] = np.round(res.x[idx])
     return y
 
@@ -118,8 +138,11 @@ def _slowest(weeks: list[float | None]) -> float | None:
     return None if any(w is None for w in weeks) else max((w or 0.0) for w in weeks)
 
 
-def provincial_variant(status: QuotaStatus) -> ProvincialVariant:
-    """Per province: the 6.3.2 distribution, compared with today's pro rata targets."""
+def provincial_variant(status: QuotaStatus, time_limit_s: float = 30.0) -> ProvincialVariant:
+    """Per province: the 6.3.2 distribution, compared with today's pro rata targets.
+
+    ``time_limit_s``: wall-clock seconds for all of it (two transport LPs per province)."""
+    clock = Clock(time_limit_s)
     d = prepare(status)
     ref = load_municipalities().set_index("gm_code")
     provinces: list[ProvinceVariant] = []
@@ -140,7 +163,7 @@ def provincial_variant(status: QuotaStatus) -> ProvincialVariant:
         rest = max(0, total_target - int((housed + linked).sum()))
 
         # 6.3.2: by capacity and nearby status holders, within the province total
-        y = transport(pts.persons, dist, cap_new, rest)
+        y = transport(pts.persons, dist, cap_new, rest, clock)
         served = y.sum(axis=0).astype(np.int64)
         unservable = rest - int(served.sum())
         w_u = cap if cap.sum() > 0 else ref.loc[codes, "population"].to_numpy(float)
@@ -149,7 +172,7 @@ def provincial_variant(status: QuotaStatus) -> ProvincialVariant:
 
         # today's rule: each municipality capped at its own remaining target
         own_rest = np.maximum(0, target - housed - linked)
-        y_pr = transport(pts.persons, dist, np.minimum(own_rest, cap_new), None)
+        y_pr = transport(pts.persons, dist, np.minimum(own_rest, cap_new), None, clock)
         served_pr = y_pr.sum(axis=0)
 
         in_time_pr = int(np.minimum(target, housed + pipeline + served_pr).sum())
@@ -206,4 +229,5 @@ def provincial_variant(status: QuotaStatus) -> ProvincialVariant:
         weeks_left=d.weeks_left,
         provinces=provinces,
         municipalities=rows,
+        stopped_by=StoppedBy.time_limit if clock.stopped else None,
     )

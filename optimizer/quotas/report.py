@@ -99,8 +99,12 @@ def pace_map(result: QuotaCheck, pv_code: str | None, path: Path) -> Path:
         shapes = shapes[shapes["pv_code"] == pv_code]
     rows = pd.DataFrame(
         [
-            {"gm_code": m.gm_code, "stage": m.ladder_stage.value, "short": m.shortfall > 0,
-             "shortfall": m.shortfall}
+            {
+                "gm_code": m.gm_code,
+                "stage": m.ladder_stage.value,
+                "short": m.shortfall > 0,
+                "shortfall": m.shortfall,
+            }
             for m in result.municipalities
         ],
         columns=["gm_code", "stage", "short", "shortfall"],
@@ -129,8 +133,12 @@ def pace_map(result: QuotaCheck, pv_code: str | None, path: Path) -> Path:
         for s in (LadderStage.on_track, LadderStage.behind, LadderStage.far_behind)
     ]
     handles.append(
-        Patch(facecolor="white", edgecolor="#333333", hatch="///",
-              label=f"{MISS_LABEL} ({len(short)}; the 15\nlargest shortfalls named)")
+        Patch(
+            facecolor="white",
+            edgecolor="#333333",
+            hatch="///",
+            label=f"{MISS_LABEL} ({len(short)}; the 15\nlargest shortfalls named)",
+        )
     )
     if gdf["stage"].isna().any():
         handles.append(Patch(facecolor=NOT_IN_STATUS, label="not in the status file"))
