@@ -100,7 +100,10 @@ def whatif_command(
     study = run_study(spec, workers=workers, scheduler_address=scheduler)
     sweep, weekly, selection = study.sweep, study.weekly, study.selection
     if selection is not None:
-        console.print(f"site selection ({selection.status}): chose {selection.chosen or 'no site'}")
+        stopped = ", stopped by the time limit" if selection.stopped_by else ""
+        console.print(
+            f"site selection ({selection.status}{stopped}): chose {selection.chosen or 'no site'}"
+        )
     baseline = spec.variants[0].name
     paths = write_tables(weekly, out, baseline, excel=excel)
     first = spec.variants[0]

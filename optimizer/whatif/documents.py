@@ -202,6 +202,11 @@ class Selection(_Doc):
     simulate_selected: bool = Field(
         True, description="Add a variant 'selected k sites' with the chosen sites to the sweep."
     )
+    time_limit_s: Annotated[float, Field(gt=0, le=MAX_SECONDS)] = Field(
+        120.0,
+        description="Wall-clock seconds for the selection MIP and the per-site cost-benefit "
+        "solves together.",
+    )
 
 
 class RunSpec(_Doc):

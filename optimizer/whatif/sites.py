@@ -34,12 +34,13 @@ run of the chosen sites (``coa-plan whatif`` adds that variant).
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.results import SolutionStatus
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from optimizer.reference_data import distance_matrix_km, load_municipalities
@@ -70,6 +71,7 @@ class SelectionResult:
     objective_eur: float
     objective_no_sites_eur: float
     status: str
+    stopped_by: str | None = None  # "time_limit" if the wall-clock limit ended a solve
 
 
 def forecast_need(weekly: pd.DataFrame, occupancy_max: float) -> np.ndarray:
@@ -207,20 +209,22 @@ def create_selection_model(
     return m
 
 
-def _solve(m: pyo.ConcreteModel) -> str:
+def _solve(m: pyo.ConcreteModel, time_limit_s: float) -> tuple[str, bool]:
+    """Solve within ``time_limit_s`` wall-clock seconds: (status, stopped by the time limit)."""
     res = Highs().solve(
         m,
         load_solutions=False,
         raise_exception_on_nonoptimal_result=False,
         rel_gap=1e-6,
         threads=1,
-        time_limit=120,
+        time_limit=max(0.01, time_limit_s),
         solver_options={"random_seed": 1},
     )
+    stopped = res.termination_condition is TerminationCondition.maxTimeLimit
     if res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible):
         res.solution_loader.load_vars()
-        return "optimal" if res.solution_status is SolutionStatus.optimal else "feasible"
-    return "no_solution"
+        return ("optimal" if res.solution_status is SolutionStatus.optimal else "feasible"), stopped
+    return "no_solution", stopped
 
 
 def select_sites(
@@ -230,13 +234,18 @@ def select_sites(
     occupancy_max: float = 0.91,
     emergency_eur_per_person_day: float = 150.0,
     transport_eur_per_person_km: float = 0.25,
+    time_limit_s: float = 120.0,
 ) -> SelectionResult:
-    """Choose at most k of the candidates; report each one's cost and benefit."""
+    """Choose at most k of the candidates; report each one's cost and benefit.
+
+    ``time_limit_s``: wall-clock seconds for all of it (the selection and, per chosen site, the
+    optimum without it); ``stopped_by`` says whether the limit ended a solve."""
+    t0 = time.perf_counter()
     horizon = len(need)
     args = (occupancy_max, emergency_eur_per_person_day, transport_eur_per_person_km)
     m = create_selection_model(cands, need, k, *args)
-    status = _solve(m)
-    obj = float(pyo.value(m.objective))
+    status, stopped = _solve(m, time_limit_s - (time.perf_counter() - t0))
+    obj = float(pyo.value(m.objective)) if status != "no_solution" else float("nan")
     chosen = [s for s in m.S if (m.v_open[s].value or 0) > 0.5]
     emergency_none = float(DAYS * emergency_eur_per_person_day * need.sum())
     rows = []
@@ -263,17 +272,22 @@ def select_sites(
                 transport_eur_per_person_km * c.travel_km / AVERAGE_STAY_WEEKS
             )
             cost = fixed + per * housed
-            # the optimum with this site closed and the other choices kept
-            m2 = create_selection_model(cands, need, k, *args)
-            for s2 in m2.S:
-                m2.v_open[s2].fix(1 if (s2 in chosen and s2 != s) else 0)
-            _solve(m2)
-            net = float(pyo.value(m2.objective)) - obj
-            row.update(
-                cost_eur=round(cost, 2),
-                benefit_eur=round(net + cost, 2),
-                net_benefit_eur=round(net, 2),
-            )
+            row.update(cost_eur=round(cost, 2), benefit_eur=None, net_benefit_eur=None)
+            # the optimum with this site closed and the other choices kept (if time is left:
+            # otherwise its benefit stays unknown)
+            left = time_limit_s - (time.perf_counter() - t0)
+            st2 = "no_solution"
+            if left > 0:
+                m2 = create_selection_model(cands, need, k, *args)
+                for s2 in m2.S:
+                    m2.v_open[s2].fix(1 if (s2 in chosen and s2 != s) else 0)
+                st2, cut = _solve(m2, time_limit_s - (time.perf_counter() - t0))
+                stopped = stopped or cut
+            else:
+                stopped = True
+            if st2 != "no_solution":
+                net = float(pyo.value(m2.objective)) - obj
+                row.update(benefit_eur=round(net + cost, 2), net_benefit_eur=round(net, 2))
         rows.append(row)
     weekly = pd.DataFrame(
         {
@@ -290,4 +304,5 @@ def select_sites(
         objective_eur=round(obj, 2),
         objective_no_sites_eur=round(emergency_none, 2),
         status=status,
+        stopped_by="time_limit" if stopped else None,
     )

@@ -80,6 +80,7 @@ def run_selection(spec: RunSpec, sweep: SweepResult) -> tuple[SelectionResult, V
         sel.k,
         occupancy_max=base.occupancy_max,
         emergency_eur_per_person_day=spec.simulation.emergency_eur_per_person_day,
+        time_limit_s=sel.time_limit_s,
     )
     chosen = result.sites[result.sites["chosen"]]
     sites = [

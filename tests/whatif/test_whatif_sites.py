@@ -51,3 +51,36 @@ def test_k_limits_the_choice_and_each_chosen_site_pays() -> None:
     assert r.chosen == ["s0", "s1"]
     assert (r.sites.loc[r.sites["chosen"], "net_benefit_eur"] > 0).all()
     assert np.allclose(r.weekly["housed_by_chosen"], 2 * np.floor(0.91 * 200))
+
+
+def test_time_limit_is_wall_clock_for_selection_and_cost_benefit() -> None:
+    """60 candidates over a year with k = 8 take about 10 s (the selection, then one solve per
+    chosen site); a 3 s limit ends all of it in time and says so."""
+    import time
+
+    rng = np.random.default_rng(5)
+    cands = [
+        _cand(
+            f"s{i}",
+            int(rng.integers(50, 400)),
+            int(rng.integers(0, 26)),
+            float(rng.uniform(2000, 30000)),
+            float(rng.uniform(40, 120)),
+        )
+        for i in range(60)
+    ]
+    need = rng.uniform(500, 3000, 52).round()
+    limit = 3.0
+    t0 = time.perf_counter()
+    r = select_sites(cands, need, k=8, time_limit_s=limit)
+    took = time.perf_counter() - t0
+    assert took <= 1.1 * limit + 2.0, f"{took:.2f} s for a {limit} s limit"
+    assert r.stopped_by == "time_limit"
+    assert r.status in ("optimal", "feasible") and 1 <= len(r.chosen) <= 8
+    assert r.sites.loc[r.sites["chosen"], "cost_eur"].gt(0).all()
+
+
+def test_solved_selection_is_not_stopped() -> None:
+    need = np.array([0, 500, 500, 500])
+    r = select_sites([_cand("a", 600, 1, 1000)], need, k=1)
+    assert r.stopped_by is None
