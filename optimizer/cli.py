@@ -1,6 +1,8 @@
 """`coa-plan`: the command-line face of the optimizer (a thin layer, like the API).
 
 Bad files or values end with a clear message naming the file, field and value, and exit code 2.
+The commands import what they need when they run (the documents, the solver, pandas), so
+``coa-plan --help`` and the CLI's start stay fast.
 """
 
 from __future__ import annotations
@@ -8,13 +10,12 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from optimizer.allocation import SolveOptions, allocate
 from optimizer.cli_output import (
     ExcelOpt,
     FormatOpt,
@@ -26,10 +27,18 @@ from optimizer.cli_output import (
     pct,
     write_outputs,
 )
-from optimizer.documents.io import DocumentError, load_scenario
-from optimizer.documents.plan import Plan
-from optimizer.documents.scenario import Scenario
-from optimizer.scenario_gen import ScenarioSpec, generate_scenario
+from optimizer.documents.errors import DocumentError
+
+if TYPE_CHECKING:
+    from optimizer.documents.plan import Plan
+    from optimizer.documents.scenario import Scenario
+
+
+def load_scenario(path: Path) -> Scenario:
+    """:func:`optimizer.documents.io.load_scenario`, imported on first use."""
+    from optimizer.documents.io import load_scenario as load
+
+    return load(path)
 
 app = typer.Typer(
     help="Reception-capacity planning for COA: weekly allocation, sequencing, quotas.",
@@ -185,6 +194,8 @@ def scenario(
     ] = False,
 ) -> None:
     """Generate a seeded weekly scenario (.json, .xlsx or a CSV folder by the -o suffix)."""
+    from optimizer.scenario_gen import ScenarioSpec, generate_scenario
+
     register = None
     if locations is not None:
         from optimizer.tables.register import read_location_register
@@ -312,7 +323,9 @@ def allocate_cmd(
     sheet: SheetOpt = None,
 ) -> None:
     """Plan one week: placements, links, moves, KPIs (and a diagnosis if rules conflict)."""
+    from optimizer.allocation import SolveOptions, allocate
     from optimizer.documents.io import load_document
+    from optimizer.documents.plan import Plan
 
     targets = out or [Path("plan.json")]
     try:
@@ -379,10 +392,12 @@ def demo(
     time_limit: Annotated[float, typer.Option(min=1.0)] = 60.0,
 ) -> None:
     """The main job: generate the national reference week, plan it, compare with the greedy baseline."""
+    from optimizer.allocation import SolveOptions, allocate
     from optimizer.baseline import greedy_plan
     from optimizer.evaluate import plan_costs
     from optimizer.kpis import compute_kpis
     from optimizer.model.instance import build_instance
+    from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 
     t0 = time.perf_counter()
     with console.status("generating the reference week"):
@@ -443,6 +458,7 @@ def _scenario_for(plan_file: Path, scenario_file: Path | None) -> tuple[Scenario
     """The plan and the scenario it was made from (default: scenario.json beside the plan)."""
     from optimizer.documents.hashing import scenario_hash
     from optimizer.documents.io import load_document
+    from optimizer.documents.plan import Plan
 
     plan = load_document(Plan, plan_file)
     path = scenario_file or _beside(plan_file)

@@ -1,40 +1,47 @@
 """Loaders for the bundled reference data (municipalities, provinces, locations), with pandera.
 
 The data directory is ``<repo>/data`` unless the environment variable ``COA_DATA_DIR`` points
-elsewhere.
-Loaded frames are cached; every call returns a fresh copy.
+elsewhere. Loaded frames are cached; every call returns a fresh copy.
+
+Validated once: a data file is checked against its pandera schema (:mod:`reference_schemas`) the
+first time it is loaded, and the sha256 of its bytes and of the schemas is then recorded in the
+cache directory (``COA_CACHE_DIR``, else ``~/.cache/coa-plan``); later loads of the same bytes only
+read the CSV and set the schema's dtypes. Importing pandera costs about 2.6 s in a cold process,
+which was most of the time of a weekly allocation from file to file. A file that changes, or a
+schema that changes, is validated again; without a writable cache directory every load validates.
+pandas and numpy are imported by the functions that need them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
+from optimizer.reference_codes import GM_CODE_RE, LOCATION_KINDS, PV_CODE_RE, RD_NEW
 
 if TYPE_CHECKING:
     import geopandas
+    import numpy as np
+    import pandas as pd
 
-LOCATION_KINDS: tuple[str, ...] = (
-    "col",
-    "gvl",
-    "pol",
-    "azc",
-    "gezinslocatie",
-    "vbl",
-    "amv",
-    "htl",
-    "ebtl",
-    "noodopvang",
-)
-RD_NEW = "EPSG:28992"
-GM_CODE_RE = r"^GM\d{4}$"
-PV_CODE_RE = r"^PV(2\d|3[01])$"
+__all__ = [
+    "GM_CODE_RE",
+    "LOCATION_KINDS",
+    "PV_CODE_RE",
+    "RD_NEW",
+    "data_dir",
+    "distance_km",
+    "distance_matrix_km",
+    "load_locations",
+    "load_municipalities",
+    "load_municipality_shapes",
+    "load_provinces",
+    "validate_locations",
+]
 
 
 def data_dir() -> Path:
@@ -43,92 +50,132 @@ def data_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
 
 
-class MunicipalitySchema(pa.DataFrameModel):
-    """One row per 2024 municipality with its RD New reference point."""
-
-    gm_code: Series[str] = pa.Field(str_matches=GM_CODE_RE, unique=True)
-    gm_name: Series[str] = pa.Field(str_length={"min_value": 1})
-    pv_code: Series[str] = pa.Field(str_matches=PV_CODE_RE)
-    population: Series[int] = pa.Field(gt=0)
-    x_rd_m: Series[float] = pa.Field(ge=0, le=300_000)
-    y_rd_m: Series[float] = pa.Field(ge=289_000, le=629_000)
-
-    class Config:
-        strict = True
-        coerce = True
-
-
-class ProvinceSchema(pa.DataFrameModel):
-    """One row per province."""
-
-    pv_code: Series[str] = pa.Field(str_matches=PV_CODE_RE, unique=True)
-    pv_name: Series[str] = pa.Field(str_length={"min_value": 1})
-    population: Series[int] = pa.Field(gt=0)
-
-    class Config:
-        strict = True
-        coerce = True
+# the dtypes the schemas coerce to ("str": as read; checked against a validated load in the tests)
+MUNICIPALITY_DTYPES = {
+    "gm_code": "str",
+    "gm_name": "str",
+    "pv_code": "str",
+    "population": "int64",
+    "x_rd_m": "float64",
+    "y_rd_m": "float64",
+}
+PROVINCE_DTYPES = {"pv_code": "str", "pv_name": "str", "population": "int64"}
+LOCATION_DTYPES = {
+    "id": "str",
+    "name": "str",
+    "gm_code": "str",
+    "kind": "str",
+    "capacity": "int64",
+    "residents": "int64",
+    "accepts_families": "bool",
+    "accepts_amv": "bool",
+    "school_nearby": "bool",
+    "cost_per_bed_day": "float64",
+    "origin": "str",
+}
 
 
-class LocationSchema(pa.DataFrameModel):
-    """One row per reception location (see data/locations/README.md)."""
+def cache_dir() -> Path:
+    """Where the validation records live (``COA_CACHE_DIR`` or ``~/.cache/coa-plan``)."""
+    env = os.environ.get("COA_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "coa-plan"
 
-    id: Series[str] = pa.Field(str_matches=r"^L\d{3,}$", unique=True)
-    name: Series[str] = pa.Field(str_length={"min_value": 1}, unique=True)
-    gm_code: Series[str] = pa.Field(str_matches=GM_CODE_RE)
-    kind: Series[str] = pa.Field(isin=list(LOCATION_KINDS))
-    capacity: Series[int] = pa.Field(gt=0)
-    residents: Series[int] = pa.Field(ge=0)
-    accepts_families: Series[bool]
-    accepts_amv: Series[bool]
-    school_nearby: Series[bool]
-    cost_per_bed_day: Series[float] = pa.Field(gt=0)
-    origin: Series[str] = pa.Field(str_length={"min_value": 1})
 
-    class Config:
-        strict = True
-        coerce = True
+def _sha256(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for p in (Path(__file__).with_name("reference_schemas.py"), *paths):
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def validated_once(
+    kind: str, key: str, df: pd.DataFrame, dtypes: dict[str, str], validate: Callable[[], Any]
+) -> pd.DataFrame:
+    """``validate()`` unless these bytes were validated before (a record named by ``key``, the
+    hash of the data files and the schemas); then only the schema's dtypes are set, exactly as
+    the schema's coercion would have set them."""
+    record = cache_dir() / "validated" / f"{kind}-{key}"
+    if record.exists() and list(df.columns) == list(dtypes):
+        # text columns stay as read_csv reads them (the schemas keep that dtype too)
+        return df.astype({c: t for c, t in dtypes.items() if t != "str"})
+    out = validate()
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(f"{kind} validated by pandera\n", encoding="utf-8")
+    except OSError:
+        pass  # no writable cache: validate again next time
+    return out
 
 
 @lru_cache(maxsize=4)
 def _municipalities(root: Path) -> pd.DataFrame:
-    gm = pd.read_csv(root / "municipalities" / "gemeenten_2024.csv", dtype={"gm_code": str})
-    pts = pd.read_csv(root / "municipalities" / "points_rd.csv", dtype={"gm_code": str})
+    import pandas as pd
+
+    files = [
+        root / "municipalities" / "gemeenten_2024.csv",
+        root / "municipalities" / "points_rd.csv",
+    ]
+    gm = pd.read_csv(files[0], dtype={"gm_code": str})
+    pts = pd.read_csv(files[1], dtype={"gm_code": str})
     df = gm[["gm_code", "gm_name", "pv_code", "population_2024_01_01"]].rename(
         columns={"population_2024_01_01": "population"}
     )
     df = df.merge(pts, on="gm_code", how="left", validate="1:1")
     df = df.sort_values("gm_code").reset_index(drop=True)
-    return MunicipalitySchema.validate(df)
+
+    def validate() -> pd.DataFrame:
+        from optimizer.reference_schemas import MunicipalitySchema
+
+        return MunicipalitySchema.validate(df)
+
+    return validated_once("municipalities", _sha256(*files), df, MUNICIPALITY_DTYPES, validate)
 
 
 @lru_cache(maxsize=4)
 def _provinces(root: Path) -> pd.DataFrame:
-    pv = pd.read_csv(root / "provinces" / "provincies_2024.csv")
+    import pandas as pd
+
+    path = root / "provinces" / "provincies_2024.csv"
+    pv = pd.read_csv(path)
     df = pv[["pv_code", "pv_name", "population_2024_01_01"]].rename(
         columns={"population_2024_01_01": "population"}
     )
-    return ProvinceSchema.validate(df.sort_values("pv_code").reset_index(drop=True))
+    df = df.sort_values("pv_code").reset_index(drop=True)
+
+    def validate() -> pd.DataFrame:
+        from optimizer.reference_schemas import ProvinceSchema
+
+        return ProvinceSchema.validate(df)
+
+    return validated_once("provinces", _sha256(path), df, PROVINCE_DTYPES, validate)
 
 
 @lru_cache(maxsize=8)
 def _locations(path: Path, root: Path) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.read_csv(path, dtype={"id": str, "gm_code": str})
-    return validate_locations(df, known_gm_codes=_municipalities(root)["gm_code"])
+    munis = [
+        root / "municipalities" / "gemeenten_2024.csv",
+        root / "municipalities" / "points_rd.csv",
+    ]
+    return validated_once(
+        "locations",
+        _sha256(path, *munis),  # the gm_codes are checked against the municipalities
+        df,
+        LOCATION_DTYPES,
+        lambda: validate_locations(df, known_gm_codes=_municipalities(root)["gm_code"]),
+    )
 
 
 def validate_locations(df: pd.DataFrame, known_gm_codes: pd.Series | None = None) -> pd.DataFrame:
-    """Validate a locations frame; gm_code must exist among the municipalities."""
-    out = LocationSchema.validate(df)
+    """Validate a locations frame (always, with pandera); gm_code must exist among the
+    municipalities. Raises ``pandera.errors.SchemaError``."""
+    from optimizer.reference_schemas import validate_locations as check
+
     known = known_gm_codes if known_gm_codes is not None else load_municipalities()["gm_code"]
-    unknown = sorted(set(out["gm_code"]) - set(known))
-    if unknown:
-        raise pa.errors.SchemaError(
-            schema=LocationSchema.to_schema(),
-            data=out,
-            message=f"column 'gm_code': unknown municipality codes {unknown}",
-        )
-    return out
+    return check(df, known)
 
 
 def load_municipalities() -> pd.DataFrame:
@@ -163,6 +210,8 @@ def distance_km(
     x1: np.ndarray | float, y1: np.ndarray | float, x2: np.ndarray | float, y2: np.ndarray | float
 ) -> np.ndarray:
     """Straight-line distance in km between RD New points (metres), broadcasting like numpy."""
+    import numpy as np
+
     dx = np.asarray(x1, dtype=float) - np.asarray(x2, dtype=float)
     dy = np.asarray(y1, dtype=float) - np.asarray(y2, dtype=float)
     return np.hypot(dx, dy) / 1000.0
@@ -170,6 +219,18 @@ def distance_km(
 
 def distance_matrix_km(from_xy: np.ndarray, to_xy: np.ndarray) -> np.ndarray:
     """Pairwise straight-line km between RD points ``from_xy`` (n, 2) and ``to_xy`` (m, 2)."""
+    import numpy as np
+
     a = np.asarray(from_xy, dtype=float).reshape(-1, 2)
     b = np.asarray(to_xy, dtype=float).reshape(-1, 2)
     return distance_km(a[:, 0][:, None], a[:, 1][:, None], b[:, 0][None, :], b[:, 1][None, :])
+
+
+def __getattr__(name: str) -> Any:
+    """The schemas by their old names here (``reference_data.MunicipalitySchema``), imported on
+    first use."""
+    if name in ("MunicipalitySchema", "ProvinceSchema", "LocationSchema"):
+        from optimizer import reference_schemas
+
+        return getattr(reference_schemas, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -114,3 +114,23 @@ def test_published_schemas_are_current() -> None:
     for name, model in DOCUMENTS.items():
         committed = (ROOT / "docs" / "schemas" / f"{name}.schema.json").read_text()
         assert committed == schema_text(model), f"run `coa-plan schema` to update {name}"
+
+
+def test_cli_start_imports_no_heavy_library() -> None:
+    """`coa-plan --help` and the start of every command load none of the solvers, pandas,
+    plotting, GIS, Excel or Dask (the commands import them when they run)."""
+    import subprocess
+    import sys
+
+    heavy = (
+        "pyomo", "highspy", "ortools", "matplotlib", "geopandas", "pandas", "pandera", "dask",
+        "openpyxl", "fastapi", "numpy", "scipy", "sqlalchemy",
+    )  # fmt: skip
+    code = (
+        "import sys, coa_plan.cli; "
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "", f"imported at start: {out.stdout.strip()}"

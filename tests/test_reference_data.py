@@ -134,3 +134,51 @@ def test_schema_rejects_unknown_municipality(locations: pd.DataFrame) -> None:
     bad.loc[bad.index[0], "gm_code"] = "GM9999"
     with pytest.raises(pa.errors.SchemaError, match="gm_code"):
         validate_locations(bad)
+
+
+def _fresh(monkeypatch: pytest.MonkeyPatch, cache: Path, data: Path | None = None) -> None:
+    from optimizer import reference_data as rd
+
+    monkeypatch.setenv("COA_CACHE_DIR", str(cache))
+    if data is not None:
+        monkeypatch.setenv("COA_DATA_DIR", str(data))
+    for f in (rd._municipalities, rd._provinces, rd._locations):
+        f.cache_clear()
+
+
+def test_validated_once_then_read_with_the_same_dtypes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first load validates and records the files' hash; later loads skip pandera and give
+    exactly the frames the schemas' coercion gives."""
+    from optimizer import reference_schemas
+
+    _fresh(monkeypatch, tmp_path)
+    first = (load_municipalities(), load_provinces(), load_locations())
+    assert len(list((tmp_path / "validated").iterdir())) == 3
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("validated again")
+
+    for schema in ("MunicipalitySchema", "ProvinceSchema", "LocationSchema"):
+        monkeypatch.setattr(getattr(reference_schemas, schema), "validate", refuse)
+    _fresh(monkeypatch, tmp_path)
+    again = (load_municipalities(), load_provinces(), load_locations())
+    for a, b in zip(first, again, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_changed_file_is_validated_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "municipalities", data / "municipalities")
+    _fresh(monkeypatch, tmp_path / "cache", data)
+    load_municipalities()  # the bundled bytes: validated and recorded
+    gm = data / "municipalities" / "gemeenten_2024.csv"
+    df = pd.read_csv(gm, dtype={"gm_code": str})
+    df.loc[0, "population_2024_01_01"] = -5
+    df.to_csv(gm, index=False)
+    _fresh(monkeypatch, tmp_path / "cache", data)
+    with pytest.raises(pa.errors.SchemaError, match="population"):
+        load_municipalities()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -25,10 +25,9 @@ from optimizer.cli_output import (
     write_outputs,
 )
 from optimizer.cli_output import FitTable as Table
-from optimizer.documents.plan import Plan
-from optimizer.sequencing.data import SequenceInputError
-from optimizer.sequencing.document import Sequence, SequenceOptions
-from optimizer.sequencing.solve import sequence
+
+if TYPE_CHECKING:
+    from optimizer.sequencing.document import Sequence
 
 M = TypeVar("M", bound=BaseModel)
 console = Console()
@@ -166,7 +165,10 @@ def sequence_command(
 ) -> None:
     """Order the plan's moves day by day and into bus trips, never overfilling a location."""
     from optimizer.documents.io import DocumentError, load_scenario
-    from optimizer.sequencing.data import bound_trips_of
+    from optimizer.documents.plan import Plan
+    from optimizer.sequencing.data import SequenceInputError, bound_trips_of
+    from optimizer.sequencing.document import SequenceOptions
+    from optimizer.sequencing.solve import sequence
 
     try:
         s = load_scenario(scenario)  # .json, .xlsx or a CSV folder

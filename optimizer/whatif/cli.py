@@ -1,25 +1,24 @@
 """`coa-plan whatif RUN.toml`: run a what-if study and write the comparison (a thin face).
 
 Wire it into the main app with ``app.command("whatif")(whatif_command)``. A bad RUN.toml ends with
-one line per problem naming the field path and value, and exit code 2 (no traceback).
+one line per problem naming the field path and value, and exit code 2 (no traceback). pandas,
+matplotlib, the solver and Dask are imported when the command runs, not when the CLI starts.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
 from optimizer.cli_output import FitTable as Table
-from optimizer.documents.io import DocumentError
-from optimizer.whatif.documents import load_runspec
-from optimizer.whatif.report import compare, run_totals, write_plots, write_tables
-from optimizer.whatif.simulate import start_scenario
-from optimizer.whatif.study import run_study, study_problems
+from optimizer.documents.errors import DocumentError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 console = Console()
 
@@ -80,6 +79,11 @@ def whatif_command(
     ] = False,
 ) -> None:
     """What-if study: variants x inflows x seeds over a horizon, compared side by side."""
+    from optimizer.whatif.documents import load_runspec
+    from optimizer.whatif.report import compare, run_totals, write_plots, write_tables
+    from optimizer.whatif.simulate import start_scenario
+    from optimizer.whatif.study import run_study, study_problems
+
     try:
         spec = load_runspec(run)
     except DocumentError as e:
