@@ -40,6 +40,7 @@ def load_scenario(path: Path) -> Scenario:
 
     return load(path)
 
+
 app = typer.Typer(
     help="Reception-capacity planning for COA: weekly allocation, sequencing, quotas.",
     no_args_is_help=True,

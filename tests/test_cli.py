@@ -126,10 +126,7 @@ def test_cli_start_imports_no_heavy_library() -> None:
         "pyomo", "highspy", "ortools", "matplotlib", "geopandas", "pandas", "pandera", "dask",
         "openpyxl", "fastapi", "numpy", "scipy", "sqlalchemy",
     )  # fmt: skip
-    code = (
-        "import sys, coa_plan.cli; "
-        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
-    )
+    code = f"import sys, coa_plan.cli; print(','.join(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
