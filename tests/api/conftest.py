@@ -121,6 +121,16 @@ def client(db_url: str) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.fixture(scope="module")
+def module_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One running app on an SQLite file for a whole module: for modules whose tests only read
+    what a module-scoped fixture stored (one solve, not one per test) and check logic that does
+    not depend on the database."""
+    db = tmp_path_factory.mktemp("module") / "service.db"
+    with TestClient(create_app(make_settings(f"sqlite:///{db}"))) as c:
+        yield c
+
+
 def wait_job(c: TestClient, job_id: str, timeout: float = 60.0) -> dict[str, Any]:
     """Poll a job until it leaves queued/running."""
     end = time.monotonic() + timeout

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from api.views import gm_province
 
-# explanation logic does not depend on the database: SQLite only (fast)
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+# explanation logic does not depend on the database: SQLite only, one app and one solved plan for
+# the module (explanations and recommendations only read it)
 LOC_PV = {"L001": "PV20", "Z27": "PV27", "Z26": "PV26"}
 
 
@@ -21,7 +21,12 @@ def _pv(where: str) -> str | None:
     return LOC_PV.get(where, gm_province().get(where))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def client(module_client: TestClient) -> TestClient:
+    return module_client
+
+
+@pytest.fixture(scope="module")
 def plan_id(client: TestClient) -> str:
     job = solved_plan(client)
     assert job["status"] == "done"

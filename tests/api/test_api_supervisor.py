@@ -13,11 +13,16 @@ from api.views import gm_province
 
 PV = gm_province()
 
-# role and validation logic does not depend on the database: SQLite only (fast)
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+# role and validation logic does not depend on the database: SQLite only, one app and one solved
+# plan for the module (the tests only read it; refused submissions store nothing)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def client(module_client: TestClient) -> TestClient:
+    return module_client
+
+
+@pytest.fixture(scope="module")
 def plan(client: TestClient) -> dict[str, Any]:
     job = solved_plan(client)
     assert job["status"] == "done"
