@@ -17,10 +17,28 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+import pyomo.common.dependencies as pyomo_deps
 import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 INF = highspy.kHighsInf
+
+
+def _skip_scipy_stats() -> None:
+    """Pyomo's deferred import of scipy runs a callback that imports scipy.stats, .integrate and
+    .spatial (about 0.5-1 s in a cold process); the standard-form compiler only needs
+    scipy.sparse, which scipy loads on attribute access. Drop the callback before the first use
+    (a no-op once scipy is resolved or if Pyomo renames these internals)."""
+    flag = getattr(pyomo_deps, "scipy_available", None)
+    if flag is not None and getattr(flag, "_module", True) is None and hasattr(flag, "_callback"):
+        flag._callback = None
+        finder = getattr(pyomo_deps, "DeferredImportCallbackFinder", None)
+        callbacks = getattr(finder, "_callbacks", None)
+        if isinstance(callbacks, dict):
+            callbacks.pop("scipy", None)
+
+
+_skip_scipy_stats()
 
 
 @dataclass(frozen=True)

@@ -57,3 +57,20 @@ def test_relaxation_bound_restriction_and_start() -> None:
     cm.load()
     assert again.status == "optimal" and pyo.value(m.x) == pytest.approx(7)
     assert cm.cols([pyo.Var()]).tolist() == [-1]  # a variable that is not in the model
+
+
+def test_compiling_does_not_import_scipy_stats() -> None:
+    """Pyomo's scipy callback (scipy.stats & co., 0.5-1 s cold) is skipped; sparse is enough."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pyomo.environ as pyo\n"
+        "from optimizer.model.compiled import CompiledModel\n"
+        "m = pyo.ConcreteModel(); m.x = pyo.Var(bounds=(0, 2), domain=pyo.Integers)\n"
+        "m.c = pyo.Constraint(expr=m.x <= 1.5); m.o = pyo.Objective(expr=-m.x)\n"
+        "cm = CompiledModel(m, 1, 1); r = cm.run(5.0)\n"
+        "print(r.status, r.objective, 'scipy.stats' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["optimal", "-1.0", "False"]
