@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import types
 import typing
 from functools import cache
@@ -82,6 +83,10 @@ def _element_kind(tp: Any) -> str | None:
 
 def strict_scalar(kind: str | None, v: Any) -> Any:
     """Refuse what lax coercion would turn into something else; return ``v`` otherwise."""
+    if type(v) is int and kind in ("int", "float"):  # the common case first (a JSON integer)
+        if kind == "int" and not (INT64_MIN <= v <= INT64_MAX):
+            raise ValueError("Input should fit in 64 bits")
+        return v
     if kind == "bool":
         if not isinstance(v, bool) and type(v).__name__ != "bool_":
             raise ValueError("Input should be true or false")
@@ -101,6 +106,11 @@ def strict_scalar(kind: str | None, v: Any) -> Any:
     return v
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters (a regex: a national week has about a million characters of text,
+too many for a per-character Python loop)."""
+
+
 def check_text(v: str) -> str:
     """Valid Unicode, no control characters, at most :data:`MAX_TEXT` x 5 characters (fields
     with their own shorter limit state it)."""
@@ -110,7 +120,7 @@ def check_text(v: str) -> str:
         v.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("text is not valid Unicode (a lone surrogate)") from None
-    if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in v):
+    if _CONTROL.search(v) is not None:
         raise ValueError("text has a NUL or another control character")
     return v
 
