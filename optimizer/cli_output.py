@@ -131,6 +131,7 @@ class FitTable(Table):
         super().add_column(*args, **kw)
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
+        text_cols = []
         for col in self.columns:
             words = [len(w) for w in str(col.header).split()] or [0]
             if col.justify == "right":
@@ -138,7 +139,18 @@ class FitTable(Table):
                 col.min_width = max(max(words), max(cells))
             else:
                 longest = [len(w) for c in col._cells for w in str(c).split()] or [0]
-                col.min_width = min(10, max(max(words), max(longest)))
+                col.min_width = min(14, max(max(words), max(longest)))
+                text_cols.append(col)
+        # where the whole words do not all fit, narrow the widest text column (it folds) until
+        # rich gives every column at least its minimum, so that no column is cut at the right
+        for _ in range(200):
+            widths = self._calculate_column_widths(console, options)
+            cut = sum(widths) + self._extra_width > options.max_width
+            narrowable = [c for c in text_cols if (c.min_width or 0) > 6]
+            if not cut or not narrowable:
+                break
+            widest = max(narrowable, key=lambda c: c.min_width or 0)
+            widest.min_width = (widest.min_width or 0) - 1
         yield from super().__rich_console__(console, options)
 
 
