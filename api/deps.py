@@ -70,7 +70,10 @@ def require(*roles: Role):  # type: ignore[no-untyped-def]
     return check
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+"""Closed as soon as the route has returned and its answer is serialized, not after the answer
+is sent: sending waits for the audit row's commit, and a session still open then would hold its
+pooled connection through that wait (50 readers of uncached routes emptied the pool)."""
 JobsDep = Annotated[JobManager, Depends(get_jobs)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AnyUser = Annotated[Principal, Depends(get_principal)]

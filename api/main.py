@@ -56,7 +56,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_redaction()
     if settings.data_dir is not None:
         os.environ["COA_DATA_DIR"] = str(settings.data_dir)
-    engine = make_engine(settings.database_url)
+    # As many connections as threads that can hold one (anyio's 40 route threads, the 2
+    # submission threads, the dispatchers), kept open: overflow connections were opened and
+    # closed (pragmas, on PostgreSQL a backend start) per request under 50 readers.
+    engine = make_engine(settings.database_url, pool_size=40, max_overflow=10)
     upgrade(engine)
     sessions = make_sessionmaker(engine)
     tokens = TokenStore(settings.all_tokens(), oidc=OidcVerifier.from_settings(settings),

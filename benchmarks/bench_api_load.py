@@ -66,7 +66,7 @@ def _report(
     read_lat: list[float], sub_lat: list[float], codes: Any, sub_codes: Any, wall: float
 ) -> int:
     """Print reads and submissions; exit status 0 when the p95 target holds and nothing was 5xx."""
-    _summary("reads (jobs, plans/latest)", read_lat, wall)
+    _summary("reads (all four routes)", read_lat, wall)
     if not sub_lat:
         return 1
     print(f"job submissions under that load; codes {sub_codes}")
@@ -137,11 +137,13 @@ class HttpxConn:
 
 async def _run(base: str, token: str, clients: int, requests: int, submits: int,
                limit_s: float, client: str = "raw", server_pid: int = 0,
-               paths: list[str] | None = None) -> int:
+               paths: list[str] | None = None, think_s: float = 0.0) -> int:
     if client == "raw":
         host, port = base.removeprefix("http://").split(":")
+        how = "raw keep-alive connections" + (f", {think_s * 1000:g} ms between requests"
+                                              if think_s else ", closed loop")
         return await _load(lambda: RawConn(host, int(port), token), clients, requests, submits,
-                           limit_s, server_pid, "raw keep-alive connections", paths)
+                           limit_s, server_pid, how, paths, think_s)
     limits = httpx.Limits(max_connections=clients + 5, max_keepalive_connections=clients + 5)
     async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"},
                                  timeout=30, limits=limits) as c:
@@ -150,11 +152,13 @@ async def _run(base: str, token: str, clients: int, requests: int, submits: int,
 
 
 async def _load(connect: Any, clients: int, requests: int, submits: int, limit_s: float,
-                server_pid: int, how: str, paths: list[str] | None = None) -> int:
+                server_pid: int, how: str, paths: list[str] | None = None,
+                think_s: float = 0.0) -> int:
     """``clients`` readers and one submitter, each on a connection from ``connect()``. Every
-    answer has its audit row committed first (the durable audit of issue 13)."""
+    answer has its audit row committed first (the durable audit of issue 13). With ``think_s``
+    each reader pauses that long between its requests (people reading, not a closed loop)."""
     paths = paths or ["/v1/jobs", "/v1/plans/latest"]
-    by_path: dict[str, list[float]] = {p.split("/")[2]: [] for p in paths}
+    by_path: dict[str, list[float]] = {p: [] for p in paths}
     read_lat: list[float] = []
     codes: dict[int, int] = {}
     sub_lat: list[float] = []
@@ -171,9 +175,11 @@ async def _load(connect: Any, clients: int, requests: int, submits: int, limit_s
             path = paths[k % len(paths)]
             code = await conn.request("GET", path)
             read_lat.append(time.perf_counter() - t0)
-            by_path[path.split("/")[2]].append(read_lat[-1])
+            by_path[path].append(read_lat[-1])
             codes[code] = codes.get(code, 0) + 1
             k += 1
+            if think_s:
+                await asyncio.sleep(think_s)
 
     async def submitter() -> None:
         conn = connect()
@@ -188,19 +194,21 @@ async def _load(connect: Any, clients: int, requests: int, submits: int, limit_s
             sub_codes[code] = sub_codes.get(code, 0) + 1
             await asyncio.sleep(0.25)
 
-    cpu0 = _cpu_s(server_pid)
+    cpu0, own0 = _cpu_s(server_pid), time.process_time()
     t0 = time.perf_counter()
     await asyncio.gather(submitter(), *(reader(i) for i in range(clients)))
     wall = time.perf_counter() - t0
-    cpu = _cpu_s(server_pid) - cpu0
+    cpu, own = _cpu_s(server_pid) - cpu0, time.process_time() - own0
     n = len(read_lat) + len(sub_lat)
     print(f"{clients} concurrent readers ({how}), {len(read_lat)} reads in {wall:.1f} s; "
           f"codes {codes}")
     print(f"service CPU {cpu:.1f} s for {n} requests = {cpu / max(n, 1) * 1000:.2f} ms/request "
-          f"(solves run in child processes, not counted); load average {os.getloadavg()}")
+          f"(solves run in child processes, not counted); load generator CPU {own:.1f} s; "
+          f"load average {os.getloadavg()}")
     for name, lat in by_path.items():
         if lat:
-            _summary(f"  GET /v1/{name}/...", lat, wall)
+            last = name.rsplit("/", 1)[-1]
+            _summary(f"  GET {name.replace(last, '{id}') if len(last) == 36 else name}", lat, wall)
     ok_reads = _pct(read_lat, 95) < 100
     print(f"read p95 < 100 ms: {'yes' if ok_reads else 'NO'}")
     return _report(read_lat, sub_lat, codes, sub_codes, wall) or (0 if ok_reads else 1)
@@ -213,6 +221,9 @@ def main() -> int:
     ap.add_argument("--submits", type=int, default=20)
     ap.add_argument("--time-limit", type=float, default=90.0)
     ap.add_argument("--client", choices=["raw", "httpx"], default="raw")
+    ap.add_argument("--think-ms", type=float, default=0.0,
+                    help="pause of each reader between its requests (0: a closed loop, where "
+                    "latency is clients / throughput)")
     ap.add_argument("--postgres", metavar="DSN", nargs="?", const="postgresql://postgres@127.0.0.1/test",
                     help="run the service on this PostgreSQL (an own schema, dropped afterwards) "
                     "instead of a throw-away SQLite file")
@@ -267,7 +278,7 @@ def _serve_and_load(a: argparse.Namespace, database_url: str) -> int:
                      f"/v1/jobs/{job['id']}"]  # the last two are not cached by the service
             print(f"load average before: {os.getloadavg()}")
             return asyncio.run(_run(base, token, a.clients, a.requests, a.submits, a.time_limit,
-                                    a.client, proc.pid, paths))
+                                    a.client, proc.pid, paths, a.think_ms / 1000))
         finally:
             proc.terminate()
             proc.wait(15)

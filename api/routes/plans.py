@@ -40,7 +40,7 @@ def _present(s: Session, row: PlanRow, province: str | None) -> PlanOut:
     )
 
 
-def _plan_row(s: SessionDep, plan_id: str) -> PlanRow:
+def _plan_row(s: Session, plan_id: str) -> PlanRow:
     row = s.get(PlanRow, row_id("plan", plan_id))
     if row is None:
         raise not_found("plan", plan_id)
@@ -78,11 +78,20 @@ async def latest_plan(who: PlanReader, request: Request, province: Province = No
     return Response(body, media_type="application/json")
 
 
+def _render_plan(sessions: sessionmaker[Session], plan_id: str, pv: str | None) -> bytes:
+    with sessions() as s:
+        return _present(s, _plan_row(s, plan_id), pv).model_dump_json(by_alias=True).encode()
+
+
 @router.get("/plans/{plan_id}", response_model=PlanOut, responses=ERRORS(401, 403, 404))
-def get_plan(plan_id: str, who: PlanReader, s: SessionDep, province: Province = None) -> PlanOut:
-    """One plan (supervisors: their province's part only; another province is 403)."""
+async def get_plan(
+    plan_id: str, who: PlanReader, request: Request, province: Province = None
+) -> Response:
+    """One plan (supervisors: their province's part only; another province is 403). Read and
+    serialized in one trip to the thread pool, as ``GET /v1/jobs/{id}``."""
     pv = scope_province(who, province)
-    return _present(s, _plan_row(s, plan_id), pv)
+    body = await run_in_threadpool(_render_plan, request.app.state.sessions, plan_id, pv)
+    return Response(body, media_type="application/json")
 
 
 @router.get(
