@@ -13,6 +13,7 @@ import json
 import logging
 import multiprocessing as mp
 import os
+import signal
 import threading
 import time
 import uuid
@@ -98,6 +99,11 @@ class JobManager:
         self._ctx = mp.get_context("forkserver")
         self._ctx.set_forkserver_preload(["api.worker"])
         self._listeners: list[tuple[Callable[[str], None], bool]] = []
+        self.faults: dict[str, str] = {}
+        """Fault tests only (not reachable from settings or requests): job kind -> what its
+        solver process does instead of solving: ``kill`` (SIGKILL itself, as the kernel's OOM
+        killer would), ``kill-once`` (only in the first process of a job), ``hang`` (sleep past
+        any wall-clock cap)."""
 
     def on_change(self, listener: Callable[[str], None], plans_only: bool = False) -> None:
         """Call ``listener(job_id)`` after every stored change of a job, or (``plans_only``)
@@ -308,12 +314,12 @@ class JobManager:
         running = self._running[job_id]
         wall_s = self.lanes[KINDS.get(kind, "weekly")].wall_s
         result, exitcode, timed_out = self._attempt(job_id, running, kind, body, plan_body,
-                                                    options, wall_s)
+                                                    options, wall_s, first=True)
         if result is None and not timed_out and not running.cancel.is_set():
             log.warning("job %s: %s; retried once in a new process", job_id,
                         process_ended(exitcode))
             result, exitcode, timed_out = self._attempt(job_id, running, kind, body, plan_body,
-                                                        options, wall_s)
+                                                        options, wall_s, first=False)
         if running.cancel.is_set():
             self._finish(job_id, JobStatus.cancelled, error="cancelled while running")
         elif timed_out:
@@ -333,15 +339,18 @@ class JobManager:
 
     def _attempt(
         self, job_id: str, running: _Running, kind: str, body: str, plan_body: str | None,
-        options: dict[str, object], wall_s: float,
+        options: dict[str, object], wall_s: float, first: bool = True,
     ) -> tuple[tuple[str, str] | None, int | None, bool]:
         """One solver process: (result or None, its exit code, whether the wall clock ran out).
         Messages from the child are ``(what, payload)``; an error's payload is (the message for
         the planner, the details for the server log)."""
         parent, child = self._ctx.Pipe(duplex=False)
+        fault = self.faults.get(kind)
+        if fault == "kill-once":
+            fault = "kill" if first else None
         proc = self._ctx.Process(
             target=_child_entry,
-            args=(child, kind, body, plan_body, options, os.getpid(), self.memory_mb),
+            args=(child, kind, body, plan_body, options, os.getpid(), self.memory_mb, fault),
             name=f"{kind}-{job_id[:8]}", daemon=True,
         )
         running.process = proc
@@ -429,11 +438,15 @@ class JobManager:
 
 def _child_entry(
     conn: object, kind: str, body: str, plan_body: str | None, options: dict[str, object],
-    service_pid: int | None = None, memory_mb: int | None = None,
+    service_pid: int | None = None, memory_mb: int | None = None, fault: str | None = None,
 ) -> None:
     from api.worker import guard, sequence_in_child, solve_in_child, whatif_in_child
 
     guard(service_pid, memory_mb)
+    if fault == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif fault == "hang":
+        time.sleep(3600)
     if kind == "whatif":
         whatif_in_child(conn, options)  # type: ignore[arg-type]
     elif kind == "sequence":

@@ -23,13 +23,18 @@ def free_port() -> int:
 
 
 def start_server(db_url: str, tokens: list[dict[str, object]], log: Path,
-                 port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """uvicorn api.asgi:app in its own process; returns it and the base URL once it answers."""
+                 port: int | None = None, serve: bool = False,
+                 env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """uvicorn api.asgi:app (``serve``: ``coa-plan serve``, with its header timeout and
+    connection cap) in its own process, with ``env`` added; returns it and the base URL once it
+    answers."""
     port = port or free_port()
-    env = {**os.environ, "COA_API_DATABASE_URL": db_url, "COA_API_TOKENS": json.dumps(tokens)}
+    env = {**os.environ, "COA_API_DATABASE_URL": db_url, "COA_API_TOKENS": json.dumps(tokens),
+           **(env or {})}
+    server = ["api.cli"] if serve else ["uvicorn", "api.asgi:app"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", *server, "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -45,6 +50,41 @@ def start_server(db_url: str, tokens: list[dict[str, object]], log: Path,
         time.sleep(0.1)
     proc.kill()
     raise RuntimeError(f"service did not answer within 60 s: {log.read_text()[-2000:]}")
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (Linux /proc; zombies count as ended)."""
+    children: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(d.name))
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            if c not in out:
+                out.add(c)
+                todo.append(c)
+    return out
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those of ``pids`` still running (not ended, not zombies)."""
+    out = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z":
+            out.add(pid)
+    return out
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:

@@ -1,5 +1,6 @@
-"""Crash test: kill -9 the service while a solve runs, start it again: the job completes or is
-failed with a reason, and what was stored before is still there."""
+"""Crash test: kill -9 the service while a solve runs: its solver processes end within 2 s; start
+it again: the job completes or is failed with a reason, and what was stored before is still
+there."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
-from api_server_helper import start_server, stop_server
+from api_server_helper import alive, descendants, start_server, stop_server
 from conftest import TOKENS, tiny_scenario
 
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
@@ -41,8 +42,14 @@ def test_kill_while_solving_then_restart(tmp_path: Path) -> None:
         assert job.status_code == 202
         _wait(base, job.json()["id"], ("running",), 30)
         time.sleep(0.5)
+        solvers = descendants(proc.pid)  # the forkserver and the solve process under it
+        assert solvers
         os.kill(proc.pid, signal.SIGKILL)  # the crash
         proc.wait(10)
+        end = time.monotonic() + 2.0
+        while alive(solvers) and time.monotonic() < end:
+            time.sleep(0.05)
+        assert not alive(solvers), "solver processes outlived the service by more than 2 s"
     finally:
         stop_server(proc)
     proc, base = start_server(db, tokens, log)

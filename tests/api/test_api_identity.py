@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +85,44 @@ def test_oidc_tokens(db_url: str, tmp_path: Path, keys: tuple[Any, dict[str, Any
         rows = c.get("/v1/audit?limit=20", headers={
             "Authorization": f"Bearer {_jwt(key, coa_role='auditor')}"}).json()["rows"]
         assert any(r["who"] == "oidc:u123" and r["role"] == "planner" for r in rows)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_oidc_keys_fetched_from_a_jwks_url(db_url: str, keys: tuple[Any, dict[str, Any]]) -> None:
+    """COA_API_OIDC_JWKS_URL: the key set is fetched from the identity provider (here a local
+    http.server on 127.0.0.1) and cached: many tokens, one fetch."""
+    key, jwks = keys
+    fetched: list[str] = []
+
+    class Jwks(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            fetched.append(self.path)
+            body = json.dumps(jwks).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/realms/coa/certs"
+    try:
+        settings = make_settings(db_url, oidc_issuer=ISS, oidc_audience=AUD, oidc_jwks_url=url)
+        with TestClient(create_app(settings)) as c:
+            for sub in ("u1", "u2", "u3"):
+                r = c.get("/v1/jobs", headers={"Authorization": f"Bearer {_jwt(key, sub=sub)}"})
+                assert r.status_code == 200, r.text
+            other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            bad = c.get("/v1/jobs", headers={"Authorization": f"Bearer {_jwt(other)}"})
+            assert bad.status_code == 401
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert fetched and set(fetched) == {"/realms/coa/certs"} and len(fetched) <= 2
 
 
 def test_tokens_are_redacted_from_logs(client: TestClient, caplog: pytest.LogCaptureFixture
