@@ -52,7 +52,10 @@ def _parse(model: type[M], raw: bytes) -> M:
             out: dict[str, Any] = {"loc": ("body", *err["loc"]), "msg": err["msg"],
                                    "type": err["type"]}
             if err["type"] == "json_invalid":
-                out["msg"] = f"not valid JSON: {err.get('ctx', {}).get('error', 'parse error')}"
+                why = str(err.get("ctx", {}).get("error", "parse error"))
+                out["msg"] = f"not valid JSON: {why}"
+                if "hex escape" in why:  # what json.loads would let through to the model
+                    out["msg"] += " (a \\u escape must be a whole character, not a lone surrogate)"
             errors.append(out)
         raise RequestValidationError(errors) from None
 

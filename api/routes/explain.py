@@ -9,8 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 
+from api.body import body_schema, read_body
 from api.core.config import Role
 from api.db.models import PlanRow, ScenarioRow
 from api.deps import PlanReader, QuotaReader, not_found, row_id, scope_province, shown
@@ -114,10 +116,9 @@ def household_explanation(
 
 
 @router.post("/recommend", response_model=Recommendation,
-             responses=ERRORS(400, 401, 403, 404, 422))
-def recommend_household(
+             responses=ERRORS(400, 401, 403, 404, 413, 422), openapi_extra=body_schema(Household))
+async def recommend_household(
     plan_id: str,
-    household: Annotated[Household, Body()],
     who: QuotaReader,
     request: Request,
     k: Annotated[int, Query(ge=1, le=20)] = 3,
@@ -126,7 +127,15 @@ def recommend_household(
     insertion into this plan, every hard rule checked (no re-solve). Supervisors: households in
     their province, places in their province (a location elsewhere is 422, as an unknown one).
     The household passes the same consistency checks as in a submitted scenario (an arrival at
-    a col or gvl, a known linked_gm_code, an id not yet used)."""
+    a col or gvl, a known linked_gm_code, an id not yet used). The household is parsed off the
+    event loop; the recommendation runs in the thread pool."""
+    household = await read_body(request, Household)
+    assert household is not None
+    return await run_in_threadpool(_recommend, request, plan_id, household, who, k)
+
+
+def _recommend(request: Request, plan_id: str, household: Household, who: Principal,
+               k: int) -> Recommendation:
     ctx = plan_context(request, plan_id)
     pv = _supervised(who)
     if household.location not in ctx.loc_index or (

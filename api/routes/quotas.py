@@ -1,14 +1,20 @@
-"""Quota (taakstelling) feasibility check: national or one province (supervisors: their own)."""
+"""Quota (taakstelling) feasibility check: national or one province (supervisors: their own).
+
+Bodies are parsed and validated off the event loop (:func:`api.body.read_body`), as a scenario
+is, and the checks run in the thread pool."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
+from api.body import body_schema, read_body
 from api.deps import QuotaReader, scope_province
 from api.errors import ERRORS, unprocessable
+from api.tokens import Principal
 from api.views import gm_province
 from optimizer.documents.bounds import MAX_PERSONS, Document
 from optimizer.quotas.check import check_quotas, select_province
@@ -24,15 +30,22 @@ from optimizer.quotas.provincial import provincial_variant
 router = APIRouter(prefix="/v1/quotas", tags=["quotas"])
 
 
-@router.post("/check", response_model=QuotaCheck, responses=ERRORS(400, 401, 403))
-def check(
-    quota_status: Annotated[QuotaStatus, Body()],
+@router.post("/check", response_model=QuotaCheck, responses=ERRORS(400, 401, 403, 413, 422),
+             openapi_extra=body_schema(QuotaStatus))
+async def check(
     who: QuotaReader,
+    request: Request,
     province: Annotated[str | None, Query(pattern=r"^PV[0-9]{2}$")] = None,
     time_limit_s: Annotated[float, Query(gt=0, le=120)] = 30.0,
 ) -> QuotaCheck:
     """Can each municipality still meet its quota? A shortfall is a 200 with its causes."""
     pv = scope_province(who, province)
+    quota_status = await read_body(request, QuotaStatus)
+    assert quota_status is not None
+    return await run_in_threadpool(_check, quota_status, pv, time_limit_s)
+
+
+def _check(quota_status: QuotaStatus, pv: str | None, time_limit_s: float) -> QuotaCheck:
     if pv is not None:
         try:
             quota_status = select_province(quota_status, pv)
@@ -64,10 +77,17 @@ class QuotaComputeIn(Document):
     ] = Field(default_factory=dict, description="gm_code -> persons.")
 
 
-@router.post("/compute", response_model=QuotaComputation, responses=ERRORS(400, 401, 403))
-def compute(body: Annotated[QuotaComputeIn, Body()], who: QuotaReader) -> QuotaComputation:
+@router.post("/compute", response_model=QuotaComputation,
+             responses=ERRORS(400, 401, 403, 413, 422), openapi_extra=body_schema(QuotaComputeIn))
+async def compute(who: QuotaReader, request: Request) -> QuotaComputation:
     """The taakstelling of a half-year per municipality (supervisors: their province's rows;
     the totals stay national)."""
+    body = await read_body(request, QuotaComputeIn)
+    assert body is not None
+    return await run_in_threadpool(_compute, body, who)
+
+
+def _compute(body: QuotaComputeIn, who: Principal) -> QuotaComputation:
     try:
         result = compute_quotas(body.half_year, body.national, body.backlog)
     except ValueError as e:
@@ -80,16 +100,18 @@ def compute(body: Annotated[QuotaComputeIn, Body()], who: QuotaReader) -> QuotaC
 
 
 @router.post("/provincial-variant", response_model=ProvincialVariant,
-             responses=ERRORS(400, 401, 403))
-def variant(
-    quota_status: Annotated[QuotaStatus, Body()],
+             responses=ERRORS(400, 401, 403, 413, 422), openapi_extra=body_schema(QuotaStatus))
+async def variant(
     who: QuotaReader,
+    request: Request,
     province: Annotated[str | None, Query(pattern=r"^PV[0-9]{2}$")] = None,
 ) -> ProvincialVariant:
     """Rule 6.3.2: each province gets the sum of its municipalities' quotas and distributes it;
     compared with today's pro rata targets (supervisors: their own province)."""
     pv = scope_province(who, province)
-    result = provincial_variant(quota_status)
+    quota_status = await read_body(request, QuotaStatus)
+    assert quota_status is not None
+    result = await run_in_threadpool(provincial_variant, quota_status)
     if pv is None:
         return result
     return result.model_copy(update={

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Request, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy import select
 
+from api.body import body_schema, read_body
 from api.db.models import PlanRow, ScenarioRow, SequenceRow
 from api.deps import (
     Planner,
@@ -59,18 +59,17 @@ def _queue(request: Request, plan_id: str, options: SequenceOptions, owner: str
 
 @router.post(
     "/plans/{plan_id}/sequence", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
-    responses=ERRORS(400, 401, 403, 404, 422, 503),
+    responses=ERRORS(400, 401, 403, 404, 413, 422, 503),
+    openapi_extra=body_schema(SequenceOptions, required=False),
 )
 async def sequence_plan(
-    plan_id: str,
-    who: Planner,
-    request: Request,
-    settings: SettingsDep,
-    options: Annotated[SequenceOptions | None, Body()] = None,
+    plan_id: str, who: Planner, request: Request, settings: SettingsDep
 ) -> Response:
     """Queue the day-by-day sequence of this plan's moves (job kind 'sequence'); answers at once
     with the job id. Options that do not fit the plan (e.g. a closing day beyond the horizon)
-    are 422 naming the field."""
+    are 422 naming the field. The options (optional) are parsed off the event loop."""
+    options = await read_body(request, SequenceOptions, request.app.state.submit_pool,
+                              optional=True)
     opts = options or SequenceOptions()
     opts = opts.model_copy(update={"time_limit_s": min(opts.time_limit_s,
                                                        settings.max_time_limit_s)})

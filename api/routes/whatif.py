@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Annotated
 
-from fastapi import APIRouter, Body, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from api.audit import mark
+from api.body import body_schema, read_body
 from api.db.models import JobRow, JobStatus, WhatIfResultRow
 from api.deps import Analyst, JobsDep, SessionDep, SettingsDep, may_stop, not_found, row_id
 from api.errors import ERRORS, unprocessable
@@ -58,14 +58,15 @@ def _queue(request: Request, spec: RunSpec, owner: str) -> JobRow | QueueFull:
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
-             responses=ERRORS(400, 401, 403, 422, 503))
-async def submit_whatif(
-    spec: Annotated[RunSpec, Body()], who: Analyst, request: Request, settings: SettingsDep
-) -> Response:
+             responses=ERRORS(400, 401, 403, 413, 422, 503), openapi_extra=body_schema(RunSpec))
+async def submit_whatif(who: Analyst, request: Request, settings: SettingsDep) -> Response:
     """Queue a what-if study (variants x inflows x seeds over the horizon); answers at once with
     the job id. It runs in one solve process without Dask (``sweep.workers`` is set to 0) and each
     weekly solve is capped at the service's ``max_time_limit_s``. A bad spec is 422 naming the
-    field path; problems of variants against the start week (unknown closures) fail the job."""
+    field path; problems of variants against the start week (unknown closures) fail the job.
+    The spec is parsed and validated on the submission pool, off the event loop."""
+    spec = await read_body(request, RunSpec, request.app.state.submit_pool)
+    assert spec is not None
     if problems := http_problems(spec, settings.whatif_max_run_weeks):
         raise unprocessable(problems)
     sim = spec.simulation.model_copy(

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import auth, make_settings, solved_plan, tiny_scenario
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from api.audit import safe_text
@@ -127,6 +128,21 @@ def test_security_headers_and_self_hosted_docs(client: TestClient) -> None:
         assert "script-src 'self'" in client.get(page).headers["content-security-policy"]
     assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
     assert client.get("/static/docs/redoc.standalone.js").status_code == 200
+
+
+def test_no_route_parses_its_body_on_the_event_loop(tmp_path: Path) -> None:
+    """FastAPI validates a ``Body()`` parameter on the event loop; every route taking a document
+    reads it with ``api.body.read_body`` instead (validated in a thread), and still publishes
+    the document's schema as its request body."""
+    app = create_app(make_settings(f"sqlite:///{tmp_path / 'routes.db'}"))
+    routes = [r for r in app.routes if isinstance(r, APIRoute)]
+    assert [r.path for r in routes if r.body_field is not None] == []
+    spec = app.openapi()["paths"]
+    for path in ("/v1/jobs", "/v1/quotas/check", "/v1/quotas/compute",
+                 "/v1/quotas/provincial-variant", "/v1/whatif", "/v1/plans/{plan_id}/recommend",
+                 "/v1/plans/{plan_id}/sequence"):
+        body = spec[path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        assert body["$ref"].startswith("#/components/schemas/"), path
 
 
 def test_database_file_is_private(tmp_path: Path) -> None:
