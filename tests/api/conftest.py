@@ -88,6 +88,26 @@ def _pg_available() -> str | None:
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
     """A fresh database: an SQLite file, or an own schema in the local PostgreSQL."""
+    yield from _database(request, tmp_path)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_db_url(request: pytest.FixtureRequest,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One database per backend for a whole module."""
+    yield from _database(request, tmp_path_factory.mktemp("module-db"))
+
+
+@pytest.fixture(scope="module")
+def backend_client(module_db_url: str) -> Iterator[TestClient]:
+    """One running app per backend for a whole module: for tests of refusals and of what one
+    request stores, which do not need an empty database (an app and its migrations cost more
+    than most of these tests)."""
+    with TestClient(create_app(make_settings(module_db_url))) as c:
+        yield c
+
+
+def _database(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'service.db'}"
         return

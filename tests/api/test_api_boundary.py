@@ -32,6 +32,13 @@ def _with(path: list[str | int], value: Any) -> dict[str, Any]:
     return s
 
 
+@pytest.fixture(scope="module")
+def client(backend_client: TestClient) -> TestClient:
+    """One app per backend for the module: every test here is a refusal or stores only what
+    its own request sent."""
+    return backend_client
+
+
 @pytest.mark.parametrize(("path", "value", "says"), [
     (["locations", 0, "cost_per_bed_day"], float("inf"), "finite"),
     (["policy"], {"move_eur_per_person": float("nan")}, "finite"),

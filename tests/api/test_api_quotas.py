@@ -9,7 +9,11 @@ from fastapi.testclient import TestClient
 from api.views import gm_province
 from optimizer.quotas.example import example_status
 
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+@pytest.fixture(scope="module")
+def client(module_client: TestClient) -> TestClient:
+    """One app for the module (SQLite): these requests are refused or only read."""
+    return module_client
 
 
 def test_quota_check_scoped_by_province(client: TestClient) -> None:

@@ -7,7 +7,12 @@ from conftest import auth, tiny_scenario
 from fastapi.testclient import TestClient
 
 # role and validation logic does not depend on the database: SQLite only (fast)
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture(scope="module")
+def client(module_client: TestClient) -> TestClient:
+    """One app for the module (SQLite): these requests are refused or only read."""
+    return module_client
 
 
 def _post(c: TestClient, body: object) -> list[dict[str, object]]:
