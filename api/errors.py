@@ -35,13 +35,25 @@ class ErrorOut(BaseModel):
     request_id: str | None = None
 
 
+class ValidationErrorOut(BaseModel):
+    """A 422: every problem with its field path (``loc``), message (``msg``) and ``type``."""
+
+    code: str
+    detail: list[dict[str, Any]]
+    request_id: str | None = None
+
+
 def ERRORS(*codes: int) -> dict[int | str, dict[str, Any]]:  # noqa: N802 - reads like a constant
-    """OpenAPI ``responses`` for these status codes (422 keeps FastAPI's own schema)."""
+    """OpenAPI ``responses`` for these status codes. 422 is stated here too: FastAPI adds its own
+    only to routes with parameters it validates, and a document read by ``api.body.read_body``
+    is not one of them."""
     words = {400: "body cannot be parsed", 401: "no, unknown, expired or revoked bearer token",
              403: "role not allowed", 404: "not found (or not in the caller's scope)",
              413: "body larger than the service accepts",
+             422: "input refused; each problem names its field",
              503: "queue full or audit log unavailable; see Retry-After"}
-    return {c: {"model": ErrorOut, "description": words[c]} for c in codes if c != 422}
+    return {c: {"model": ValidationErrorOut if c == 422 else ErrorOut, "description": words[c]}
+            for c in codes}
 
 
 def _loc(path: str) -> list[str | int]:
