@@ -33,8 +33,8 @@ serve: $(STAMP)
 	$(BIN)/coa-plan serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check optimizer api tests benchmarks scripts
-	$(BIN)/mypy optimizer api
+	$(BIN)/ruff check optimizer api coa_plan tests benchmarks scripts
+	$(BIN)/mypy optimizer api coa_plan
 
 clean:
 	rm -rf $(VENV) build *.egg-info
