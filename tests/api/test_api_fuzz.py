@@ -76,33 +76,33 @@ CHECKS = [
 
 
 ROLES = ["planner", "sup27", "analyst", "auditor", "admin"]
-_REFUSED: set[tuple[str, str]] = set()
-"""(operation, role) pairs already answered 403 by the role check. That check runs before the
+_REFUSED: set[tuple[str, str, str]] = set()
+"""(backend, operation, role) already answered 403 by the role check. That check runs before the
 request's parameters and body are looked at, so every later case of the operation takes the same
 path for that role: it is called once, not once per generated case."""
 
 
-def _roles(case: schemathesis.Case) -> list[str]:
+def _roles(case: schemathesis.Case, backend: str) -> list[str]:
     """The roles a case is sent as: each role until its role check refused the operation once;
     ``admin`` only on DELETE (everywhere else it is let through exactly as a planner is, see
     ``api.deps``: stopping someone else's job is its only difference)."""
     label = case.operation.label
-    return [who for who in ROLES if (label, who) not in _REFUSED
+    return [who for who in ROLES if (backend, label, who) not in _REFUSED
             and (who != "admin" or case.method.upper() == "DELETE")]
 
 
-def _check(case: schemathesis.Case) -> None:
-    for who in _roles(case):
+def _check(case: schemathesis.Case, backend: str) -> None:
+    for who in _roles(case, backend):
         response = case.call_and_validate(headers=auth(who), checks=CHECKS)
         assert response.status_code < 500, who
         if response.status_code == 403 and "may not do this" in response.text:
-            _REFUSED.add((case.operation.label, who))
+            _REFUSED.add((backend, case.operation.label, who))
 
 
 @sqlite_schema.parametrize()
 @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_contract_sqlite(case: schemathesis.Case) -> None:
-    _check(case)
+    _check(case, "sqlite")
 
 
 @pg_schema.parametrize()
@@ -112,4 +112,4 @@ def test_api_contract_postgresql(case: schemathesis.Case) -> None:
         if os.environ.get("CI"):
             pytest.fail(_pg_missing)
         pytest.skip(_pg_missing)
-    _check(case)
+    _check(case, "postgresql")
