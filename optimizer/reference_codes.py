@@ -6,18 +6,10 @@ Plain constants, shared by the loaders (:mod:`optimizer.reference_data`) and the
 
 from __future__ import annotations
 
-LOCATION_KINDS: tuple[str, ...] = (
-    "col",
-    "gvl",
-    "pol",
-    "azc",
-    "gezinslocatie",
-    "vbl",
-    "amv",
-    "htl",
-    "ebtl",
-    "noodopvang",
-)
+from optimizer.documents.kinds import LocationKind
+
+LOCATION_KINDS: tuple[str, ...] = tuple(k.value for k in LocationKind)
+"""The COA location kinds, as in the scenario contract (one list: ``documents.kinds``)."""
 RD_NEW = "EPSG:28992"
 """Amersfoort / RD New, the Dutch national grid (metres)."""
 GM_CODE_RE = r"^GM\d{4}$"

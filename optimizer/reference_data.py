@@ -15,6 +15,7 @@ pandas and numpy are imported by the functions that need them.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Callable
 from functools import lru_cache
@@ -42,6 +43,9 @@ __all__ = [
     "load_provinces",
     "validate_locations",
 ]
+
+
+_log = logging.getLogger(__name__)
 
 
 def data_dir() -> Path:
@@ -103,8 +107,12 @@ def validated_once(
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
         record.write_text(f"{kind} validated by pandera\n", encoding="utf-8")
-    except OSError:
-        pass  # no writable cache: validate again next time
+    except OSError as e:  # a read-only home: correct, only slower (validated on every load)
+        _log.info(
+            "reference data cache %s not writable (%s); validating on every load",
+            record.parent,
+            e.strerror,
+        )
     return out
 
 

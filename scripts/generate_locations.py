@@ -21,23 +21,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from optimizer.reference_codes import LOCATION_KINDS
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_SEED = 20261122
 DEFAULT_OUT = DATA_DIR / "locations" / "locations.csv"
 
-LOCATION_KINDS: tuple[str, ...] = (
-    "col",
-    "gvl",
-    "pol",
-    "azc",
-    "gezinslocatie",
-    "vbl",
-    "amv",
-    "htl",
-    "ebtl",
-    "noodopvang",
-)
 COLUMNS = [
     "id",
     "name",

@@ -2,6 +2,7 @@
 
 import pytest
 
+from optimizer.documents.scenario import Scenario
 from optimizer.explain.score import explain_plan
 from tests.builders import AMSTERDAM, UTRECHT, WESTERWOLDE, ZWOLLE, hh, loc, muni, scenario, solve
 
@@ -51,16 +52,21 @@ def test_closing_location_with_nowhere_to_go() -> None:
     assert explain_plan(s, plan).conflicts[0].startswith("closing: ")
 
 
-def test_quota_over_linking_by_pins() -> None:
-    # A planner pins 3 persons to Amsterdam, which has 1 person of quota left.
+def _pinned_over_quota() -> Scenario:
+    """A planner pins 3 persons to Amsterdam, which has 1 person of quota left."""
     s = scenario(
         [loc("A", ZWOLLE, "azc", 20, 17)],
         [hh("S1", "A", status="status_holder", size=3)],
         [muni(AMSTERDAM, quota=10, housed=9)],
     )
-    s = type(s).model_validate(
+    return type(s).model_validate(
         {**s.model_dump(), "pins": [{"household": "S1", "gm_code": AMSTERDAM}]}
     )
+
+
+def test_quota_over_linking_by_pins() -> None:
+    # A planner pins 3 persons to Amsterdam, which has 1 person of quota left.
+    s = _pinned_over_quota()
     plan = solve(s)
     assert plan.status.value == "infeasible"
     [v] = plan.diagnosis
@@ -76,14 +82,7 @@ def test_registry_objective_and_pricing_agree_on_an_infeasible_pinned_week() -> 
     from optimizer.model.families.registry import FAMILIES, PRICED
     from optimizer.model.instance import build_instance
 
-    s = scenario(
-        [loc("A", ZWOLLE, "azc", 20, 17)],
-        [hh("S1", "A", status="status_holder", size=3)],
-        [muni(AMSTERDAM, quota=10, housed=9)],
-    )
-    s = type(s).model_validate(
-        {**s.model_dump(), "pins": [{"household": "S1", "gm_code": AMSTERDAM}]}
-    )
+    s = _pinned_over_quota()
     plan = solve(s)
     assert plan.status.value == "infeasible"
     terms = plan.kpis.objective_terms_eur
