@@ -110,21 +110,7 @@ def _tighten_slacks(m: pyo.ConcreteModel, inst: Instance) -> None:
     for var in (m.v_place, m.v_link, m.v_unplaced, getattr(m, "v_closing_stuck", {})):
         for v in var.values():
             v.set_value(round(v.value or 0.0), skip_validation=True)
-    # end-of-week residents and linked persons from the integer decisions (vectorised: evaluating
-    # the Pyomo expressions one by one costs about a second at national scale)
-    persons = np.array([c.persons for c in inst.classes], dtype=float)
-    x = np.array([m.v_place[a].value for a in range(inst.n_arcs)], dtype=float)
-    origin = np.array([c.key.origin for c in inst.classes], dtype=int)[inst.arc_class]
-    moved = (inst.arc_dest != origin) * x * persons[inst.arc_class]
-    end = np.array([loc.residents for loc in inst.locations], dtype=float)
-    np.add.at(end, inst.arc_dest, moved)
-    np.subtract.at(end, origin, moved)
-    for c, v in m.v_unplaced.items():
-        end[inst.classes[c].key.origin] -= persons[c] * v.value
-    linked = np.zeros(len(inst.gm_codes))
-    if inst.n_links:
-        y = np.array([m.v_link[k].value for k in range(inst.n_links)], dtype=float)
-        np.add.at(linked, inst.link_gm, y * persons[inst.link_class])
+    end, linked = _end_and_linked(m, inst)
     for i in getattr(m, "v_band_under", {}):
         m.v_band_under[i].set_value(max(0.0, val(m.occupancy_band_under[i].lower) - end[i]))
         m.v_band_over[i].set_value(max(0.0, end[i] - val(m.occupancy_band_over[i].upper)))
@@ -137,23 +123,21 @@ def _tighten_slacks(m: pyo.ConcreteModel, inst: Instance) -> None:
 
 
 def _end_and_linked(m: pyo.ConcreteModel, inst: Instance) -> tuple[np.ndarray, np.ndarray]:
-    """End-of-week persons per location and persons linked per municipality, from the integers."""
+    """End-of-week persons per location and persons linked per municipality, from the decisions
+    (vectorised: evaluating the Pyomo expressions one by one costs about a second nationally)."""
     persons = np.array([c.persons for c in inst.classes], dtype=float)
-    origin = np.array([c.key.origin for c in inst.classes], dtype=int)
+    x = np.array([m.v_place[a].value or 0.0 for a in range(inst.n_arcs)], dtype=float)
+    origin = np.array([c.key.origin for c in inst.classes], dtype=int)[inst.arc_class]
+    moved = (inst.arc_dest != origin) * x * persons[inst.arc_class]
     end = np.array([loc.residents for loc in inst.locations], dtype=float)
-    for a in range(inst.n_arcs):
-        x = m.v_place[a].value or 0.0
-        c = int(inst.arc_class[a])
-        if x and int(inst.arc_dest[a]) != origin[c]:
-            end[int(inst.arc_dest[a])] += x * persons[c]
-            end[origin[c]] -= x * persons[c]
+    np.add.at(end, inst.arc_dest, moved)
+    np.subtract.at(end, origin, moved)
     for c, v in m.v_unplaced.items():
-        end[origin[c]] -= persons[c] * (v.value or 0.0)
+        end[inst.classes[c].key.origin] -= persons[c] * (v.value or 0.0)
     linked = np.zeros(len(inst.gm_codes))
-    for k in range(inst.n_links):
-        linked[int(inst.link_gm[k])] += (m.v_link[k].value or 0.0) * persons[
-            int(inst.link_class[k])
-        ]
+    if inst.n_links:
+        y = np.array([m.v_link[k].value or 0.0 for k in range(inst.n_links)], dtype=float)
+        np.add.at(linked, inst.link_gm, y * persons[inst.link_class])
     return end, linked
 
 
