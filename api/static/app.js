@@ -106,12 +106,15 @@ function drawKpis(plan) {
     ["status", plan.plan.status],
     ["objective (EUR)", f(plan.plan.objective)],
     ["occupancy start → end", (100 * k.occupancy_total_start).toFixed(1) + "% → " + (100 * k.occupancy_total_end).toFixed(1) + "%"],
-    ["locations outside band", f(k.locations_outside_band)],
+    ["locations above / below band", f(k.locations_above_band ?? 0) + " / " + f(k.locations_below_band ?? 0)],
     ["arrivals placed / persons", f(k.arrivals_placed_persons) + " / " + f(k.arrivals_persons)],
     ["beds short (persons)", f(k.beds_short)],
-    ["moves (households)", f(k.moves_households)],
+    ["waiting at registration (persons)", f(k.registration_wait_persons ?? 0)],
+    ["moves: closure / rebalance (households)", f(k.moves_closing_households ?? 0) + " / " + f(k.moves_rebalance_households ?? 0)],
     ["status holders linked (persons)", f(k.links_persons)],
+    ["unlinked although room was left (persons)", f(k.unlinked_with_quota_left_persons ?? 0)],
     ["quota pace shortfall (persons)", f(k.quota_pace_shortfall_persons)],
+    ["band", k.band_note || "possible within the band"],
     ["diagnosis", plan.plan.diagnosis.length ? plan.plan.diagnosis.map((d) => d.message).join("; ") : "none"],
   ];
   rows.forEach((r) => row(tb, r, true));
