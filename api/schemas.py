@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from optimizer.documents.plan import Link, MunicipalityKpi, Plan
-from optimizer.sequencing.document import Sequence
+from optimizer.documents.sequence import Sequence
 
 
 class JobOut(BaseModel):

@@ -19,7 +19,7 @@ from optimizer.allocation import SolveOptions, allocate
 from optimizer.documents.io import DocumentError, validation_messages
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
-from optimizer.sequencing.document import SequenceOptions
+from optimizer.documents.sequence import SequenceOptions
 from optimizer.sequencing.solve import sequence
 
 

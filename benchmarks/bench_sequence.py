@@ -21,9 +21,9 @@ from collections import defaultdict
 
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
-from optimizer.sequencing.document import SequenceOptions
-from optimizer.sequencing.fixtures import location, plan_of, scenario_of
+from optimizer.documents.sequence import SequenceOptions
 from optimizer.sequencing.solve import sequence
+from tests.sequencing.fixtures import location, plan_of, scenario_of
 
 SIZES = [1, 1, 1, 1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7]
 

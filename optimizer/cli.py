@@ -418,8 +418,8 @@ def demo(
         base["objective"] = sum(bk.objective_terms_eur.values())
     console.print(plan_table(plan, base))
     _print_diagnosis(plan)
+    from optimizer.documents.sequence import SequenceOptions
     from optimizer.sequencing.cli import summary_table
-    from optimizer.sequencing.document import SequenceOptions
     from optimizer.sequencing.solve import sequence
 
     with console.status("sequencing the moves over 7 days (CP-SAT)"):

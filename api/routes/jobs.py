@@ -23,7 +23,7 @@ from api.store import add_scenario
 from api.views import parse_plan
 from optimizer.documents.io import submission_errors
 from optimizer.documents.scenario import Scenario
-from optimizer.sequencing.document import Sequence
+from optimizer.documents.sequence import Sequence
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 

@@ -25,8 +25,8 @@ from api.routes.jobs import _job_created
 from api.routes.plans import Province
 from api.schemas import JobOut, SequenceOut
 from api.views import in_province, parse_plan, parse_scenario
+from optimizer.documents.sequence import Sequence, SequenceOptions
 from optimizer.sequencing.data import input_errors
-from optimizer.sequencing.document import Sequence, SequenceOptions
 
 router = APIRouter(prefix="/v1", tags=["sequences"])
 

@@ -3,7 +3,7 @@
 The taakstelling is by law (Huisvestingswet 2014 art. 28-29) the national total distributed over all
 municipalities in proportion to their population (BMH 'Naar een wendbare migratieketen', 2020).
 
-Properties (tested in tests/quotas/test_quota_apportion.py): the parts sum exactly to the total,
+Properties (tested in tests/quotas/test_apportion.py): the parts sum exactly to the total,
 each part is the floor or the ceiling of its exact share, and a larger weight never gets a smaller
 part. Like every quota-respecting method it is not monotone in the total (the Alabama paradox:
 10 over [6, 6, 2] gives [4, 4, 2], 11 gives [5, 5, 1]).

@@ -10,15 +10,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from optimizer.documents.sequence import Sequence, SequenceOptions, SequenceRequest
     from optimizer.sequencing.data import SequenceInputError
-    from optimizer.sequencing.document import Sequence, SequenceOptions, SequenceRequest
     from optimizer.sequencing.solve import sequence
 
 _HOME = {
     "SequenceInputError": "optimizer.sequencing.data",
-    "Sequence": "optimizer.sequencing.document",
-    "SequenceOptions": "optimizer.sequencing.document",
-    "SequenceRequest": "optimizer.sequencing.document",
+    "Sequence": "optimizer.documents.sequence",
+    "SequenceOptions": "optimizer.documents.sequence",
+    "SequenceRequest": "optimizer.documents.sequence",
     "sequence": "optimizer.sequencing.solve",
 }
 __all__ = ["Sequence", "SequenceInputError", "SequenceOptions", "SequenceRequest", "sequence"]

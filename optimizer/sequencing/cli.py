@@ -27,7 +27,7 @@ from optimizer.cli_output import (
 from optimizer.cli_output import FitTable as Table
 
 if TYPE_CHECKING:
-    from optimizer.sequencing.document import Sequence
+    from optimizer.documents.sequence import Sequence
 
 M = TypeVar("M", bound=BaseModel)
 console = Console()
@@ -166,8 +166,8 @@ def sequence_command(
     """Order the plan's moves day by day and into bus trips, never overfilling a location."""
     from optimizer.documents.io import DocumentError, load_scenario
     from optimizer.documents.plan import Plan
+    from optimizer.documents.sequence import SequenceOptions
     from optimizer.sequencing.data import SequenceInputError, bound_trips_of
-    from optimizer.sequencing.document import SequenceOptions
     from optimizer.sequencing.solve import sequence
 
     try:

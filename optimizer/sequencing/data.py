@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
-from optimizer.sequencing.document import SequenceOptions
+from optimizer.documents.sequence import SequenceOptions
 
 
 class SequenceInputError(ValueError):

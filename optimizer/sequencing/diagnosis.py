@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from optimizer.documents.plan import StoppedBy
+from optimizer.documents.sequence import SequenceViolation
 from optimizer.sequencing.data import SeqData
-from optimizer.sequencing.document import SequenceViolation
 from optimizer.sequencing.families import (
     capacity,
     closing_deadline,

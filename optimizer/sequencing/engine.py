@@ -13,9 +13,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.documents.plan import Plan, StoppedBy
 from optimizer.documents.scenario import Scenario
-from optimizer.sequencing.data import SeqData, build_data
-from optimizer.sequencing.diagnosis import Budget, diagnose
-from optimizer.sequencing.document import (
+from optimizer.documents.sequence import (
     Move,
     Occupancy,
     Sequence,
@@ -24,6 +22,8 @@ from optimizer.sequencing.document import (
     SequenceViolation,
     Trip,
 )
+from optimizer.sequencing.data import SeqData, build_data
+from optimizer.sequencing.diagnosis import Budget, diagnose
 from optimizer.sequencing.greedy import greedy_sequence
 from optimizer.sequencing.linear import expr
 from optimizer.sequencing.model import SeqModel, build_sequence_model

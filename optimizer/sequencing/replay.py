@@ -12,8 +12,8 @@ from collections import Counter, defaultdict
 
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
+from optimizer.documents.sequence import Sequence, SequenceOptions
 from optimizer.sequencing.data import iso_monday
-from optimizer.sequencing.document import Sequence, SequenceOptions
 
 
 def replay_errors(s: Scenario, p: Plan, seq: Sequence, o: SequenceOptions) -> list[str]:

@@ -28,8 +28,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
+from optimizer.documents.sequence import Sequence, SequenceOptions
 from optimizer.sequencing.data import SequenceInputError, input_errors
-from optimizer.sequencing.document import Sequence, SequenceOptions
 from optimizer.sequencing.progress import Progress
 
 _pool: ProcessPoolExecutor | None = None

@@ -321,6 +321,7 @@ def quota_computation_frames(res: Any, scenario: Any = None) -> Frames:
 def frames_of(doc: Any, scenario: Any = None) -> Frames:
     """The sheets of any result document (see the module docstring)."""
     from optimizer.documents.plan import Plan
+    from optimizer.documents.sequence import Sequence as SequenceDoc
     from optimizer.explain.documents import (
         FairnessReport,
         HouseholdExplanation,
@@ -328,7 +329,6 @@ def frames_of(doc: Any, scenario: Any = None) -> Frames:
         Recommendation,
     )
     from optimizer.quotas.documents import ProvincialVariant, QuotaCheck, QuotaComputation
-    from optimizer.sequencing.document import Sequence as SequenceDoc
 
     table: list[tuple[type, Any]] = [
         (Plan, plan_frames),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
 from optimizer.sequencing import Sequence, SequenceOptions, sequence
-from optimizer.sequencing.fixtures import GM, location, plan_of, scenario_of
 from optimizer.sequencing.replay import replay_errors
+from tests.sequencing.fixtures import GM, location, plan_of, scenario_of
 
 __all__ = ["GM", "location", "plan_of", "scenario_of", "run", "singles"]
 

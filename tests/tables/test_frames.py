@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
+from optimizer.documents.sequence import SequenceOptions
 from optimizer.quotas.check import check_quotas
 from optimizer.quotas.example import example_status
 from optimizer.quotas.provincial import provincial_variant
-from optimizer.sequencing.document import SequenceOptions
 from optimizer.sequencing.solve import sequence
 from optimizer.tables import to_frames
 from optimizer.tables.csvio import read_frame

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from seq_helpers import GM, days_of, location, plan_of, run, scenario_of, singles
+from tests.sequencing.seq_helpers import GM, days_of, location, plan_of, run, scenario_of, singles
 
 
 def _two_locations(hh: list, moves: list, cap: int = 100) -> tuple:

@@ -11,7 +11,7 @@ Hand-checked instances:
   (2 singles on day 0, then the family and 2 singles on day 1).
 """
 
-from seq_helpers import GM, days_of, location, plan_of, run, scenario_of, singles
+from tests.sequencing.seq_helpers import GM, days_of, location, plan_of, run, scenario_of, singles
 
 
 def test_full_destination_frees_beds_the_same_day() -> None:

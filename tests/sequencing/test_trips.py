@@ -1,6 +1,6 @@
 """trips: at most `seats` persons per bus, one origin and destination, buses per day limited."""
 
-from seq_helpers import GM, location, plan_of, run, scenario_of, singles
+from tests.sequencing.seq_helpers import GM, location, plan_of, run, scenario_of, singles
 
 
 def test_full_buses_and_the_lower_bound() -> None:

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import httpx
-from api_server_helper import alive, descendants, start_server, stop_server
 from conftest import TOKENS, tiny_scenario
 
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
+from tests.api.api_server_helper import alive, descendants, start_server, stop_server
 
 H = {"Authorization": f"Bearer {TOKENS['planner'][0]}"}
 

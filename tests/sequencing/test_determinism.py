@@ -1,8 +1,7 @@
 """Same input, same options (seed, workers, work limit): the same sequence."""
 
-from seq_helpers import GM, location, plan_of, scenario_of, singles
-
 from optimizer.sequencing import SequenceOptions, sequence
+from tests.sequencing.seq_helpers import GM, location, plan_of, scenario_of, singles
 
 
 def test_same_input_same_sequence() -> None:

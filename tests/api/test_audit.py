@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import httpx
-from api_server_helper import ROOT, start_server, stop_server
 from conftest import TOKENS, auth
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
@@ -21,6 +20,7 @@ from sqlalchemy import select, text, update
 from api.audit import verify_chain
 from api.db.models import AuditRow
 from api.db.session import make_engine, make_sessionmaker
+from tests.api.api_server_helper import ROOT, start_server, stop_server
 
 
 def _rows(c: TestClient) -> list[AuditRow]:

@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from api_server_helper import ROOT, start_server, stop_server
 from conftest import TOKENS, auth, make_settings, tiny_scenario, wait_job
 from fastapi.testclient import TestClient
-from test_api_whatif import TINY
 
 from api.main import create_app
 from api.worker import failure
+from tests.api.api_server_helper import ROOT, start_server, stop_server
+from tests.api.test_whatif import TINY
 
 
 def _submit(c: TestClient) -> str:

@@ -1,6 +1,6 @@
 """intake_limit: at most N households arrive at a location per day (default 25)."""
 
-from seq_helpers import GM, location, plan_of, run, scenario_of, singles
+from tests.sequencing.seq_helpers import GM, location, plan_of, run, scenario_of, singles
 
 
 def _instance(n: int) -> tuple:

@@ -1,6 +1,6 @@
 """departure_limit: at most N households leave a location per day (default 40)."""
 
-from seq_helpers import GM, location, plan_of, run, scenario_of, singles
+from tests.sequencing.seq_helpers import GM, location, plan_of, run, scenario_of, singles
 
 
 def _instance(n: int) -> tuple:

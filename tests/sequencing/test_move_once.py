@@ -1,6 +1,6 @@
 """move_once: every move of the plan happens exactly once, in one trip; unplaced are not moves."""
 
-from seq_helpers import GM, location, plan_of, run, scenario_of, singles
+from tests.sequencing.seq_helpers import GM, location, plan_of, run, scenario_of, singles
 
 
 def test_every_move_once_and_households_travel_together() -> None:

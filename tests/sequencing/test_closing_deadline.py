@@ -1,6 +1,6 @@
 """closing_deadline: a closing location is empty by its closing day."""
 
-from seq_helpers import GM, days_of, location, plan_of, run, scenario_of, singles
+from tests.sequencing.seq_helpers import GM, days_of, location, plan_of, run, scenario_of, singles
 
 
 def _instance(n: int, moved: int) -> tuple:

@@ -4,10 +4,10 @@ import json
 from pathlib import Path
 
 import typer
-from seq_helpers import GM, location, plan_of, scenario_of, singles
 from typer.testing import CliRunner
 
 from optimizer.sequencing.cli import sequence_command
+from tests.sequencing.seq_helpers import GM, location, plan_of, scenario_of, singles
 
 app = typer.Typer()
 app.command()(sequence_command)

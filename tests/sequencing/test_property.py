@@ -3,10 +3,10 @@ every hard rule (each move once, households whole, buses, limits, deadlines)."""
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from seq_helpers import location, plan_of, scenario_of
 
 from optimizer.sequencing import SequenceOptions, sequence
 from optimizer.sequencing.replay import replay_errors
+from tests.sequencing.seq_helpers import location, plan_of, scenario_of
 
 GMS = ["GM1950", "GM0193", "GM0344", "GM0363", "GM0014"]
 

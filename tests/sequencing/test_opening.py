@@ -1,6 +1,6 @@
 """opening: a location opening later receives no one earlier."""
 
-from seq_helpers import GM, days_of, location, plan_of, run, scenario_of, singles
+from tests.sequencing.seq_helpers import GM, days_of, location, plan_of, run, scenario_of, singles
 
 
 def test_no_arrivals_before_opening() -> None:
