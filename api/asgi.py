@@ -1,5 +1,10 @@
-"""``uvicorn api.asgi:app`` (settings from the environment)."""
+"""``uvicorn api.asgi:app`` (settings from the environment); also each of the N API processes of
+``coa-plan serve --workers N``."""
 
+from api.cli import GuardedH11
+from api.core.config import Settings
 from api.main import create_app
 
-app = create_app()
+settings = Settings()
+GuardedH11.header_timeout_s = settings.header_timeout_s
+app = create_app(settings)

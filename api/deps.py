@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
@@ -12,50 +12,62 @@ from sqlalchemy.orm import Session
 
 from api.core.config import Role, Settings
 from api.jobs import JobManager
+from api.services import Services
 from api.tokens import Principal
 
 bearer = HTTPBearer(auto_error=False, description="API token (python -m api.tokens new ...)")
 
 
-async def get_settings(request: Request) -> Settings:
+async def get_services(request: Request) -> Services:
+    """The app's parts (built once by :func:`api.main.create_app`)."""
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+async def get_settings(services: ServicesDep) -> Settings:
     """The settings the app was created with."""
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return services.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+def get_session(services: ServicesDep) -> Iterator[Session]:
     """One session per request."""
-    with request.app.state.sessions() as session:
+    with services.sessions() as session:
         yield session
 
 
-async def get_jobs(request: Request) -> JobManager:
+async def get_jobs(services: ServicesDep) -> JobManager:
     """The app's job manager."""
-    return request.app.state.jobs  # type: ignore[no-any-return]
+    return services.jobs
 
 
 async def get_principal(
     request: Request,
+    services: ServicesDep,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     """The caller from the bearer token: 401 without a valid one (expired, revoked, unknown).
     The audit middleware has resolved the token already (``scope['state']['coa_auth']``)."""
-    principal, why = None, "missing bearer token"
+    principal: Principal | None = None
+    why: str | None = "missing bearer token"
     if creds is not None and creds.scheme.lower() == "bearer":
         seen = request.scope.get("state", {}).get("coa_auth")
         if seen is not None and seen[0] == creds.credentials:
             principal, why = seen[1], seen[2]
         else:
-            principal, why = await request.app.state.tokens.resolve(creds.credentials)
+            principal, why = await services.tokens.resolve(creds.credentials)
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail=f"missing or unusable bearer token ({why or 'unknown token'})",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return principal  # type: ignore[no-any-return]
+    return principal
 
 
-def require(*roles: Role):  # type: ignore[no-untyped-def]
+def require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets only these roles through (403 for the others)."""
 
     async def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:

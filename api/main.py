@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -23,10 +22,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.audit import AuditMiddleware, AuditWriter
 from api.body import add_document_schemas
-from api.cache import LRU, ResponseCache
 from api.core.config import Settings
 from api.db.session import Checkpointer, make_engine, make_sessionmaker, upgrade
-from api.deps import JobsDep, SessionDep
+from api.deps import ServicesDep, SessionDep
 from api.errors import http_error_handler, internal_error_handler, validation_handler
 from api.jobs import JobManager, Lane
 from api.logs import install_redaction
@@ -45,6 +43,7 @@ from api.routes import (
     whatif,
 )
 from api.schemas import Health
+from api.services import Services, new_submit_pool
 from api.tokens import TokenStore
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -69,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_attempts=settings.max_attempts, requeue_on_restart=settings.requeue_on_restart,
         study=Lane(settings.whatif_workers, settings.whatif_queue_size, settings.whatif_wall_s),
         wall_s=settings.job_wall_s, memory_mb=settings.job_memory_mb,
+        embedded=settings.embedded_worker, lease_s=settings.lease_s,
+        context={"dask_scheduler": settings.dask_scheduler},
     )
 
     # The audit writer has its own connections: requests wait for it while holding theirs, so
@@ -76,13 +77,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     audit_engine = make_engine(settings.database_url, pool_size=2, max_overflow=0)
     audit_writer = AuditWriter(make_sessionmaker(audit_engine))
     checkpointer = Checkpointer(engine)
-    responses, plan_responses = ResponseCache(), ResponseCache()
-    manager.on_change(responses.invalidate)
-    manager.on_change(plan_responses.invalidate, plans_only=True)
-
-    def new_submit_pool() -> ThreadPoolExecutor:
-        """Submissions (hash, store, enqueue) get their own 2 threads, not the readers' pool."""
-        return ThreadPoolExecutor(max_workers=2, thread_name_prefix="submit")
+    services = Services(settings=settings, engine=engine, sessions=sessions, tokens=tokens,
+                        jobs=manager, audit=audit_writer)
+    manager.on_change(services.responses.invalidate)
+    manager.on_change(services.plan_responses.invalidate, plans_only=True)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -95,8 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             manager.stop()
             tokens.stop()
-            app.state.submit_pool.shutdown(wait=True)
-            app.state.submit_pool = new_submit_pool()  # threads start lazily; an app may restart
+            services.submit_pool.shutdown(wait=True)
+            services.submit_pool = new_submit_pool()  # threads start lazily; an app may restart
             audit_writer.stop()
             checkpointer.stop()
             engine.dispose()
@@ -109,15 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "COA reception-capacity planner. Every /v1 route needs a bearer token.",
         lifespan=lifespan, docs_url=None, redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.sessions = sessions
-    app.state.tokens = tokens
-    app.state.jobs = manager
-    app.state.responses = responses
-    app.state.plan_responses = plan_responses
-    app.state.submit_pool = new_submit_pool()
-    app.state.contexts = LRU(maxsize=8)
+    app.state.services = services
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(Exception, internal_error_handler)
@@ -125,7 +115,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        timeout_s=settings.body_timeout_s)
     app.add_middleware(AuditMiddleware, writer=audit_writer, tokens=tokens)
     app.add_middleware(SecurityHeaders)
-    app.state.audit = audit_writer
     for r in (
         jobs.router, plans.router, sequences.router, explain.router, quotas.router,
         reference.router, whatif.router, audit.router, pages.router, uploads.router,
@@ -153,9 +142,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/v1/health", response_model=Health, tags=["health"])
-    def health(s: SessionDep, manager: JobsDep) -> Health:
+    def health(s: SessionDep, services: ServicesDep) -> Health:
         """Liveness without a token: database reachable, jobs waiting."""
         s.execute(text("SELECT 1"))
-        return Health(status="ok", queued=manager.queued(), database=engine.dialect.name)
+        return Health(status="ok", queued=services.jobs.queued(), database=engine.dialect.name)
 
     return app

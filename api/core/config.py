@@ -62,6 +62,16 @@ class Settings(BaseSettings):
     mip_rel_gap: Annotated[float, Field(ge=0, le=1)] = 0.005
     max_attempts: Annotated[int, Field(ge=1, le=10)] = 2
     requeue_on_restart: bool = True
+    embedded_worker: bool = Field(
+        True, description="Run a worker inside the API process (the single-host default). Off "
+        "when jobs are run by `coa-plan worker` processes (`coa-plan serve --workers N`).")
+    lease_s: Annotated[float, Field(ge=2, le=3600)] = Field(
+        30.0, description="A running job's lease: a worker that has not renewed it for this "
+        "long is taken as dead, and another worker runs the job again.")
+    dask_scheduler: str | None = Field(
+        None, max_length=200, pattern=r"^(tcp|tls|inproc|ucx)://[A-Za-z0-9.\-_:\[\]]+$",
+        description="Run what-if studies on this dask.distributed scheduler "
+        "(tcp://host:8786), as `coa-plan whatif --scheduler` does; unset: in the solve process.")
     data_dir: Path | None = Field(None, description="Reference data (sets COA_DATA_DIR).")
 
     # -- limits before work -------------------------------------------------------------------

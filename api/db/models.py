@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -87,9 +87,16 @@ class SequenceRow(Base):
 
 
 class JobRow(Base):
-    """A solve job and its life: queued -> running -> done / failed / cancelled."""
+    """A solve job and its life: queued -> running -> done / failed / cancelled.
+
+    The table is the queue: a worker claims the oldest queued job of its lanes (on PostgreSQL
+    ``FOR UPDATE SKIP LOCKED``), holds a lease (``lease_owner``, ``lease_until``) that it renews
+    while the job runs, and stores the result only while the lease is still its own. A job whose
+    lease ran out is queued again (or failed after ``max_attempts``) by any worker. Cancelling a
+    running job sets ``cancel_requested``; the worker holding it stops the solver."""
 
     __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_claim", "status", "lane", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -108,6 +115,13 @@ class JobRow(Base):
     )
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    lane: Mapped[str] = mapped_column(String(16), default="weekly")
+    lease_owner: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    """The worker that holds (or last held) the job: ``host:pid:id``."""
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    """Bumped by every change of the job: API processes watch it to drop cached answers."""
 
 
 class WhatIfResultRow(Base):

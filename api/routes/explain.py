@@ -2,7 +2,7 @@
 new household, fairness by group. Supervisors see their province's part only.
 
 A :class:`~optimizer.explain.options.PlanContext` is built once per plan id and kept in an LRU
-(``app.state.contexts``; plans never change), so a recommendation takes milliseconds."""
+(``Services.contexts``; plans never change), so a recommendation takes milliseconds."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from fastapi.concurrency import run_in_threadpool
 from api.body import body_schema, read_body
 from api.core.config import Role
 from api.db.models import PlanRow, ScenarioRow
-from api.deps import PlanReader, QuotaReader, not_found, row_id, scope_province, shown
+from api.deps import PlanReader, QuotaReader, ServicesDep, not_found, row_id, scope_province, shown
 from api.errors import ERRORS, unprocessable
 from api.routes.plans import Province
+from api.services import Services
 from api.tokens import Principal
 from api.views import in_province, parse_plan, parse_scenario
 from optimizer.documents.scenario import Household, Scenario, consistency_errors
@@ -36,13 +37,12 @@ from optimizer.explain.score import explain_plan
 router = APIRouter(prefix="/v1/plans/{plan_id}", tags=["explanations"])
 
 
-def plan_context(request: Request, plan_id: str) -> PlanContext:
+def plan_context(services: Services, plan_id: str) -> PlanContext:
     """The plan's context from the LRU, or built from the stored plan and scenario (404)."""
-    cache = request.app.state.contexts
-    ctx: PlanContext | None = cache.get(plan_id)
+    ctx = services.contexts.get(plan_id)
     if ctx is not None:
         return ctx
-    with request.app.state.sessions() as s:
+    with services.sessions() as s:
         row = s.get(PlanRow, row_id("plan", plan_id))
         if row is None:
             raise not_found("plan", plan_id)
@@ -51,18 +51,18 @@ def plan_context(request: Request, plan_id: str) -> PlanContext:
         scenario = parse_scenario(scen.hash, scen.body)
         plan = parse_plan(row.id, row.body)
     ctx = PlanContext.build(scenario, plan)
-    cache.put(plan_id, ctx)
+    services.contexts.put(plan_id, ctx)
     return ctx
 
 
 @router.get("/explanation", response_model=PlanExplanation, responses=ERRORS(401, 403, 404))
 def plan_explanation(
-    plan_id: str, who: PlanReader, request: Request, province: Province = None
+    plan_id: str, who: PlanReader, services: ServicesDep, province: Province = None
 ) -> PlanExplanation:
     """What each rule family costs and where (families sum to the objective). Supervisors: the
     family totals stay national; the listed items and conflicts are their province's."""
     pv = scope_province(who, province)
-    ctx = plan_context(request, plan_id)
+    ctx = plan_context(services, plan_id)
     out = explain_plan(ctx.scenario, ctx.plan)
     if pv is None:
         return out
@@ -92,13 +92,13 @@ def _household_province(ctx: PlanContext, household: str) -> set[str]:
 @router.get("/households/{household_id}/explanation", response_model=HouseholdExplanation,
             responses=ERRORS(401, 403, 404))
 def household_explanation(
-    plan_id: str, household_id: str, who: PlanReader, request: Request
+    plan_id: str, household_id: str, who: PlanReader, services: ServicesDep
 ) -> HouseholdExplanation:
     """Why this household is where the plan puts it: the chosen place and its cost components, the
     best alternatives and the rules that rule out the others. Supervisors: households at, going to
     or linked into their province (others 404, as unknown ones); alternatives limited to their
     province."""
-    ctx = plan_context(request, plan_id)
+    ctx = plan_context(services, plan_id)
     touched = _household_province(ctx, household_id)
     inside = in_province(who.province, ctx.scenario) if who.province is not None else None
     if who.role is Role.supervisor and not (inside and any(inside(w) for w in touched if w)):
@@ -121,6 +121,7 @@ async def recommend_household(
     plan_id: str,
     who: QuotaReader,
     request: Request,
+    services: ServicesDep,
     k: Annotated[int, Query(ge=1, le=20)] = 3,
 ) -> Recommendation:
     """The best ``k`` places for one new household (``location``: where it is now), by greedy
@@ -131,12 +132,12 @@ async def recommend_household(
     event loop; the recommendation runs in the thread pool."""
     household = await read_body(request, Household)
     assert household is not None
-    return await run_in_threadpool(_recommend, request, plan_id, household, who, k)
+    return await run_in_threadpool(_recommend, services, plan_id, household, who, k)
 
 
-def _recommend(request: Request, plan_id: str, household: Household, who: Principal,
+def _recommend(services: Services, plan_id: str, household: Household, who: Principal,
                k: int) -> Recommendation:
-    ctx = plan_context(request, plan_id)
+    ctx = plan_context(services, plan_id)
     pv = _supervised(who)
     if household.location not in ctx.loc_index or (
         pv is not None and not in_province(pv, ctx.scenario)(household.location)
@@ -178,13 +179,13 @@ class FairnessBy(StrEnum):
 
 @router.get("/fairness", response_model=FairnessReport, responses=ERRORS(401, 403, 404))
 def fairness(
-    plan_id: str, who: PlanReader, request: Request, province: Province = None,
+    plan_id: str, who: PlanReader, services: ServicesDep, province: Province = None,
     by: FairnessBy = FairnessBy.type_and_track,
 ) -> FairnessReport:
     """Outcomes by household type (and track) with the spread between groups. Supervisors: the
     households that start or end the week in their province."""
     pv = scope_province(who, province)
-    ctx = plan_context(request, plan_id)
+    ctx = plan_context(services, plan_id)
     scenario = ctx.scenario
     if pv is not None:
         inside = in_province(pv, scenario)

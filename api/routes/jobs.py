@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.audit import mark
 from api.body import body_schema, read_body
-from api.cache import ResponseCache
 from api.db.models import JobRow, JobStatus, PlanRow, SequenceRow
-from api.deps import JobsDep, Planner, SessionDep, SettingsDep, may_stop, not_found, row_id
-from api.errors import ERRORS, unprocessable
-from api.jobs import JobManager, QueueFull
+from api.deps import JobsDep, Planner, ServicesDep, SessionDep, may_stop, not_found, row_id
+from api.errors import ERRORS
 from api.schemas import JobDetail, JobOut
-from api.store import add_scenario
+from api.submission import allocation, allocation_options, submit
 from api.views import parse_plan
-from optimizer.documents.io import submission_errors
 from optimizer.documents.scenario import Scenario
 from optimizer.documents.sequence import Sequence
 
@@ -42,7 +37,7 @@ def _job(s: Session, job_id: str) -> JobRow:
 async def submit_job(
     who: Planner,
     request: Request,
-    settings: SettingsDep,
+    services: ServicesDep,
     time_limit_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
     mip_rel_gap: Annotated[float | None, Query(ge=0, le=1)] = None,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 20261122,
@@ -50,59 +45,23 @@ async def submit_job(
     """Queue a weekly allocation of this scenario (the body); answers at once with the job id.
 
     The body is parsed and validated, and the scenario and the job stored, on the small
-    submission pool (``app.state.submit_pool``): never on the event loop, and never behind
-    readers. A scenario without households is 422 (nothing to plan)."""
-    options: dict[str, object] = {
-        "time_limit_s": min(time_limit_s or settings.time_limit_s, settings.max_time_limit_s),
-        "mip_rel_gap": settings.mip_rel_gap if mip_rel_gap is None else mip_rel_gap,
-        "seed": seed,
-    }
-    loop = asyncio.get_running_loop()
-    pool = request.app.state.submit_pool
-    scenario = await read_body(request, Scenario, pool)
+    submission pool: never on the event loop, and never behind readers. A scenario without
+    households is 422 (nothing to plan)."""
+    scenario = await read_body(request, Scenario, services.submit_pool)
     assert scenario is not None
-    row = await loop.run_in_executor(pool, _store_and_queue, request, scenario, who.name, options)
-    if isinstance(row, JobRow):
-        mark(request.scope, f"job:{row.id}", f"scenario:{row.scenario_hash}")
-    return _job_created(row, settings.retry_after_s)
-
-
-def _store_and_queue(
-    request: Request, scenario: Scenario, owner: str, options: dict[str, object]
-) -> JobRow | QueueFull | list[str]:
-    if errors := submission_errors(scenario):
-        return errors
-    try:
-        with request.app.state.sessions() as s:  # the scenario and its job: one transaction
-            return request.app.state.jobs.submit(  # type: ignore[no-any-return]
-                add_scenario(s, scenario), owner, options, session=s
-            )
-    except QueueFull as e:
-        return e
-
-
-def _job_created(row: JobRow | QueueFull | list[str], retry_after_s: int) -> Response:
-    """202 with the job and its Location, or the 422 / 503 the submission ran into."""
-    if isinstance(row, list):
-        raise unprocessable(row)
-    if isinstance(row, QueueFull):
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE, detail=f"solve queue is full ({row}); retry later",
-            headers={"Retry-After": str(retry_after_s)},
-        )
-    body = JobOut.model_validate(row, from_attributes=True).model_dump_json().encode()
-    return Response(body, status_code=status.HTTP_202_ACCEPTED, media_type="application/json",
-                    headers={"Location": f"/v1/jobs/{row.id}"})
+    options = allocation_options(services.settings, time_limit_s, mip_rel_gap, seed)
+    return await submit(request, services, who.name, allocation(scenario, options))
 
 
 _JOBS = TypeAdapter(list[JobOut])
 
 
-def _render_jobs(jobs: JobManager, status_: JobStatus | None, limit: int) -> bytes:
+def _render_jobs(sessions: sessionmaker[Session], status_: JobStatus | None, limit: int
+                 ) -> bytes:
     q = select(JobRow).order_by(JobRow.created_at.desc()).limit(limit)
     if status_ is not None:
         q = q.where(JobRow.status == status_.value)
-    with jobs.sessions() as s:
+    with sessions() as s:
         rows = list(s.scalars(q))
     return _JOBS.dump_json([JobOut.model_validate(r, from_attributes=True) for r in rows])
 
@@ -110,15 +69,14 @@ def _render_jobs(jobs: JobManager, status_: JobStatus | None, limit: int) -> byt
 @router.get("", response_model=list[JobOut], responses=ERRORS(401, 403, 422))
 async def list_jobs(
     _: Planner,
-    request: Request,
-    jobs: JobsDep,
+    services: ServicesDep,
     status_: Annotated[JobStatus | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Response:
     """The most recent jobs, newest first (rendered once per change of any job)."""
-    cache: ResponseCache = request.app.state.responses
-    body = await cache.render(
-        ("jobs", status_, limit), lambda: run_in_threadpool(_render_jobs, jobs, status_, limit)
+    body = await services.responses.render(
+        ("jobs", status_, limit),
+        lambda: run_in_threadpool(_render_jobs, services.sessions, status_, limit),
     )
     assert body is not None
     return Response(body, media_type="application/json")
@@ -137,14 +95,14 @@ def _render_job(sessions: sessionmaker[Session], job_id: str) -> bytes:
 
 
 @router.get("/{job_id}", response_model=JobDetail, responses=ERRORS(401, 403, 404))
-async def get_job(job_id: str, _: Planner, request: Request) -> Response:
+async def get_job(job_id: str, _: Planner, services: ServicesDep) -> Response:
     """Status, progress and, once done, the plan (an infeasible plan comes with its diagnosis) or,
     for a sequencing job, the sequence.
 
     Read, validated and serialized in one trip to the thread pool (session opened and closed
     there): a sync route with a session dependency took three trips, each a wait for a thread
     and the GIL under load."""
-    body = await run_in_threadpool(_render_job, request.app.state.sessions, job_id)
+    body = await run_in_threadpool(_render_job, services.sessions, job_id)
     return Response(body, media_type="application/json")
 
 

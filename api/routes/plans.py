@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.cache import ResponseCache
 from api.db.models import PlanRow, ScenarioRow
-from api.deps import Planner, PlanReader, SessionDep, not_found, row_id, scope_province
+from api.deps import Planner, PlanReader, ServicesDep, SessionDep, not_found, row_id, scope_province
 from api.errors import ERRORS
 from api.schemas import MunicipalityPlan, PlanOut, PlanSummary
 from api.store import KEY_PATTERN
@@ -64,14 +63,14 @@ def _render_latest(sessions: sessionmaker[Session], pv: str | None) -> bytes | N
 
 
 @router.get("/plans/latest", response_model=PlanOut, responses=ERRORS(401, 403, 404))
-async def latest_plan(who: PlanReader, request: Request, province: Province = None) -> Response:
+async def latest_plan(who: PlanReader, services: ServicesDep, province: Province = None
+                      ) -> Response:
     """The newest plan (supervisors: their province's part only). Rendered once per scope and
     kept until a job stores a new plan."""
     pv = scope_province(who, province)
-    cache: ResponseCache = request.app.state.plan_responses
-    body = await cache.render(
+    body = await services.plan_responses.render(
         ("plans/latest", pv),
-        lambda: run_in_threadpool(_render_latest, request.app.state.sessions, pv),
+        lambda: run_in_threadpool(_render_latest, services.sessions, pv),
     )
     if body is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no plan yet")
@@ -85,12 +84,12 @@ def _render_plan(sessions: sessionmaker[Session], plan_id: str, pv: str | None) 
 
 @router.get("/plans/{plan_id}", response_model=PlanOut, responses=ERRORS(401, 403, 404))
 async def get_plan(
-    plan_id: str, who: PlanReader, request: Request, province: Province = None
+    plan_id: str, who: PlanReader, services: ServicesDep, province: Province = None
 ) -> Response:
     """One plan (supervisors: their province's part only; another province is 403). Read and
     serialized in one trip to the thread pool, as ``GET /v1/jobs/{id}``."""
     pv = scope_province(who, province)
-    body = await run_in_threadpool(_render_plan, request.app.state.sessions, plan_id, pv)
+    body = await run_in_threadpool(_render_plan, services.sessions, plan_id, pv)
     return Response(body, media_type="application/json")
 
 

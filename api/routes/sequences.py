@@ -3,27 +3,25 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.body import body_schema, read_body
 from api.db.models import PlanRow, ScenarioRow, SequenceRow
 from api.deps import (
     Planner,
     PlanReader,
+    ServicesDep,
     SessionDep,
-    SettingsDep,
     not_found,
     row_id,
     scope_province,
 )
-from api.errors import ERRORS, unprocessable
-from api.jobs import QueueFull
-from api.routes.jobs import _job_created
+from api.errors import ERRORS
 from api.routes.plans import Province
 from api.schemas import JobOut, SequenceOut
+from api.submission import Build, JobRequest, submit
 from api.views import in_province, parse_plan, parse_scenario
 from optimizer.documents.sequence import Sequence, SequenceOptions
 from optimizer.sequencing.data import input_errors
@@ -31,30 +29,29 @@ from optimizer.sequencing.data import input_errors
 router = APIRouter(prefix="/v1", tags=["sequences"])
 
 
-def _plan_row(s: SessionDep, plan_id: str) -> PlanRow:
+def _plan_row(s: Session, plan_id: str) -> PlanRow:
     row = s.get(PlanRow, row_id("plan", plan_id))
     if row is None:
         raise not_found("plan", plan_id)
     return row
 
 
-def _queue(request: Request, plan_id: str, options: SequenceOptions, owner: str
-           ) -> object:
-    with request.app.state.sessions() as s:
+def sequencing(plan_id: str, options: SequenceOptions) -> Build:
+    """The build step of a sequencing job: the plan must exist (404) and the options fit it
+    (422 naming the field)."""
+
+    def build(s: Session) -> JobRequest | list[str]:
         plan_row = _plan_row(s, plan_id)
         scenario_row = s.get(ScenarioRow, plan_row.scenario_hash)
         assert scenario_row is not None
         scenario = parse_scenario(scenario_row.hash, scenario_row.body)
         plan = parse_plan(plan_row.id, plan_row.body)
-        hash_ = scenario_row.hash
-    if errors := input_errors(scenario, plan, options):
-        return [e.removeprefix("options.") for e in errors]
-    try:
-        return request.app.state.jobs.submit(
-            hash_, owner, options.model_dump(mode="json"), kind="sequence", plan_id=plan_id
-        )
-    except QueueFull as e:
-        return e
+        if errors := input_errors(scenario, plan, options):
+            return [e.removeprefix("options.") for e in errors]
+        return JobRequest("sequence", options.model_dump(mode="json"),
+                          scenario_hash=scenario_row.hash, plan_id=plan_id)
+
+    return build
 
 
 @router.post(
@@ -62,24 +59,16 @@ def _queue(request: Request, plan_id: str, options: SequenceOptions, owner: str
     responses=ERRORS(400, 401, 403, 404, 413, 422, 503),
     openapi_extra=body_schema(SequenceOptions, required=False),
 )
-async def sequence_plan(
-    plan_id: str, who: Planner, request: Request, settings: SettingsDep
-) -> Response:
+async def sequence_plan(plan_id: str, who: Planner, request: Request, services: ServicesDep
+                        ) -> Response:
     """Queue the day-by-day sequence of this plan's moves (job kind 'sequence'); answers at once
     with the job id. Options that do not fit the plan (e.g. a closing day beyond the horizon)
     are 422 naming the field. The options (optional) are parsed off the event loop."""
-    options = await read_body(request, SequenceOptions, request.app.state.submit_pool,
-                              optional=True)
+    options = await read_body(request, SequenceOptions, services.submit_pool, optional=True)
     opts = options or SequenceOptions()
-    opts = opts.model_copy(update={"time_limit_s": min(opts.time_limit_s,
-                                                       settings.max_time_limit_s)})
-    loop = asyncio.get_running_loop()
-    row = await loop.run_in_executor(
-        request.app.state.submit_pool, _queue, request, plan_id, opts, who.name
-    )
-    if isinstance(row, list):
-        raise unprocessable(row)
-    return _job_created(row, settings.retry_after_s)  # type: ignore[arg-type]
+    opts = opts.model_copy(update={"time_limit_s": min(
+        opts.time_limit_s, services.settings.max_time_limit_s)})
+    return await submit(request, services, who.name, sequencing(plan_id, opts))
 
 
 def filter_sequence(seq: Sequence, inside: object) -> Sequence:

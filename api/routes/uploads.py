@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 
-from api.deps import Planner, SettingsDep
+from api.deps import Planner, ServicesDep
 from api.errors import ERRORS
-from api.routes.jobs import _job_created, _store_and_queue
+from api.submission import allocation, allocation_options, submit
 from optimizer.documents.io import DocumentError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,7 +56,7 @@ def _read(data: bytes) -> Any:
 async def submit_workbook(
     who: Planner,
     request: Request,
-    settings: SettingsDep,
+    services: ServicesDep,
     time_limit_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
     mip_rel_gap: Annotated[float | None, Query(ge=0, le=1)] = None,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 20261122,
@@ -68,18 +68,11 @@ async def submit_workbook(
     data = await request.body()
     loop = asyncio.get_running_loop()
     try:
-        scenario = await loop.run_in_executor(request.app.state.submit_pool, _read, data)
+        scenario = await loop.run_in_executor(services.submit_pool, _read, data)
     except DocumentError as e:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             detail=[{"loc": cell_loc(p), "msg": p, "type": "invalid_cell"} for p in e.problems],
         ) from None
-    options: dict[str, object] = {
-        "time_limit_s": min(time_limit_s or settings.time_limit_s, settings.max_time_limit_s),
-        "mip_rel_gap": settings.mip_rel_gap if mip_rel_gap is None else mip_rel_gap,
-        "seed": seed,
-    }
-    row = await loop.run_in_executor(
-        request.app.state.submit_pool, _store_and_queue, request, scenario, who.name, options
-    )
-    return _job_created(row, settings.retry_after_s)
+    options = allocation_options(services.settings, time_limit_s, mip_rel_gap, seed)
+    return await submit(request, services, who.name, allocation(scenario, options))

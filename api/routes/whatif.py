@@ -3,19 +3,16 @@ pool, 202 with the job at once), GET status, progress and the comparison table, 
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from fastapi import APIRouter, Request, Response, status
 
-from api.audit import mark
 from api.body import body_schema, read_body
 from api.db.models import JobRow, JobStatus, WhatIfResultRow
-from api.deps import Analyst, JobsDep, SessionDep, SettingsDep, may_stop, not_found, row_id
+from api.deps import Analyst, JobsDep, ServicesDep, SessionDep, may_stop, not_found, row_id
 from api.errors import ERRORS, unprocessable
-from api.jobs import QueueFull
-from api.routes.jobs import _job_created
 from api.schemas import JobOut, WhatIfOut
+from api.submission import JobRequest, submit
 from optimizer.whatif.documents import RunSpec, Sweep
 
 router = APIRouter(prefix="/v1/whatif", tags=["whatif"])
@@ -48,24 +45,17 @@ def http_problems(spec: RunSpec, max_run_weeks: int | None = None) -> list[str]:
     return problems
 
 
-def _queue(request: Request, spec: RunSpec, owner: str) -> JobRow | QueueFull:
-    try:
-        return request.app.state.jobs.submit(  # type: ignore[no-any-return]
-            None, owner, spec.model_dump(mode="json"), kind="whatif"
-        )
-    except QueueFull as e:
-        return e
-
-
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
              responses=ERRORS(400, 401, 403, 413, 422, 503), openapi_extra=body_schema(RunSpec))
-async def submit_whatif(who: Analyst, request: Request, settings: SettingsDep) -> Response:
+async def submit_whatif(who: Analyst, request: Request, services: ServicesDep) -> Response:
     """Queue a what-if study (variants x inflows x seeds over the horizon); answers at once with
-    the job id. It runs in one solve process without Dask (``sweep.workers`` is set to 0) and each
-    weekly solve is capped at the service's ``max_time_limit_s``. A bad spec is 422 naming the
-    field path; problems of variants against the start week (unknown closures) fail the job.
-    The spec is parsed and validated on the submission pool, off the event loop."""
-    spec = await read_body(request, RunSpec, request.app.state.submit_pool)
+    the job id. It runs in the study lane: in one solve process without Dask (``sweep.workers``
+    is set to 0), or on the service's Dask cluster (COA_API_DASK_SCHEDULER); each weekly solve
+    is capped at the service's ``max_time_limit_s``. A bad spec is 422 naming the field path;
+    problems of variants against the start week (unknown closures) fail the job. The spec is
+    parsed and validated on the submission pool, off the event loop."""
+    settings = services.settings
+    spec = await read_body(request, RunSpec, services.submit_pool)
     assert spec is not None
     if problems := http_problems(spec, settings.whatif_max_run_weeks):
         raise unprocessable(problems)
@@ -73,14 +63,9 @@ async def submit_whatif(who: Analyst, request: Request, settings: SettingsDep) -
         update={"time_limit_s": min(spec.simulation.time_limit_s, settings.max_time_limit_s)}
     )
     spec = spec.model_copy(update={"sweep": Sweep(workers=0), "simulation": sim})
-    loop = asyncio.get_running_loop()
-    row = await loop.run_in_executor(request.app.state.submit_pool, _queue, request, spec,
-                                     who.name)
-    response = _job_created(row, settings.retry_after_s)  # 503 when the queue is full
-    assert isinstance(row, JobRow)
-    mark(request.scope, f"job:{row.id}")
-    response.headers["Location"] = f"/v1/whatif/{row.id}"
-    return response
+    job = JobRequest("whatif", spec.model_dump(mode="json"))
+    return await submit(request, services, who.name, lambda _s: job,
+                        location="/v1/whatif/{id}")
 
 
 def _whatif_job(s: SessionDep, job_id: str) -> JobRow:

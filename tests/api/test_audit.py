@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import httpx
-from conftest import TOKENS, auth
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
 
@@ -21,10 +20,11 @@ from api.audit import verify_chain
 from api.db.models import AuditRow
 from api.db.session import make_engine, make_sessionmaker
 from tests.api.api_server_helper import ROOT, start_server, stop_server
+from tests.api.conftest import TOKENS, auth
 
 
 def _rows(c: TestClient) -> list[AuditRow]:
-    with c.app.state.sessions() as s:  # type: ignore[attr-defined]
+    with c.app.state.services.sessions() as s:  # type: ignore[attr-defined]
         return list(s.scalars(select(AuditRow).order_by(AuditRow.id)))
 
 
@@ -67,7 +67,7 @@ def test_auditor_pages_and_filters(client: TestClient) -> None:
 def test_chain_finds_removed_and_altered_rows(client: TestClient) -> None:
     for _ in range(6):
         client.get("/v1/reference/provinces", headers=auth("planner"))
-    engine = client.app.state.engine  # type: ignore[attr-defined]
+    engine = client.app.state.services.engine  # type: ignore[attr-defined]
     with make_sessionmaker(engine)() as s:
         assert verify_chain(s).problems == []
         ids = list(s.scalars(select(AuditRow.id).order_by(AuditRow.id)))
@@ -86,7 +86,7 @@ def test_a_refused_row_fails_its_request_closed_and_takes_no_other(client: TestC
                                                                    db_url: str) -> None:
     """A database trigger refuses rows of one path: that request is 503, concurrent ones of
     other callers are answered and recorded."""
-    engine = client.app.state.engine  # type: ignore[attr-defined]
+    engine = client.app.state.services.engine  # type: ignore[attr-defined]
     with engine.begin() as conn:
         if db_url.startswith("sqlite"):
             conn.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON audit WHEN NEW.path LIKE "

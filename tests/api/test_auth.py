@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import TOKENS, auth, tiny_scenario
 from fastapi.testclient import TestClient
 
 from api.tokens import hash_token, main
+from tests.api.conftest import TOKENS, auth, tiny_scenario
 
 # role and validation logic does not depend on the database: SQLite only (fast)
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -33,7 +33,7 @@ def test_roles(client: TestClient) -> None:
 
 
 def test_tokens_are_hashed_at_rest(client: TestClient) -> None:
-    settings = client.app.state.settings  # type: ignore[attr-defined]
+    settings = client.app.state.services.settings  # type: ignore[attr-defined]
     stored = {t.sha256 for t in settings.all_tokens()}
     for token, entry in TOKENS.values():
         assert token not in settings.model_dump_json()

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import auth, make_settings, solved_plan, tiny_scenario
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from api.audit import safe_text
 from api.main import create_app
+from tests.api.conftest import auth, make_settings, solved_plan, tiny_scenario
 
 PLANNER = auth("planner")
 

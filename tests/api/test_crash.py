@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import httpx
-from conftest import TOKENS, tiny_scenario
 
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 from tests.api.api_server_helper import alive, descendants, start_server, stop_server
+from tests.api.conftest import TOKENS, tiny_scenario
 
 H = {"Authorization": f"Bearer {TOKENS['planner'][0]}"}
 

@@ -7,10 +7,10 @@ import time
 from typing import Any
 
 import pytest
-from conftest import auth, solved_plan
 from fastapi.testclient import TestClient
 
 from api.views import gm_province
+from tests.api.conftest import auth, solved_plan
 
 # explanation logic does not depend on the database: SQLite only, one app and one solved plan for
 # the module (explanations and recommendations only read it)

@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TOKENS, auth, make_settings, tiny_scenario, wait_job
 from fastapi.testclient import TestClient
 
+from api.child import failure
 from api.main import create_app
-from api.worker import failure
 from tests.api.api_server_helper import ROOT, start_server, stop_server
+from tests.api.conftest import TOKENS, auth, make_settings, tiny_scenario, wait_job
 from tests.api.test_whatif import TINY
 
 
@@ -30,7 +30,7 @@ def _submit(c: TestClient) -> str:
 def test_crashed_solver_is_retried_once_then_failed(db_url: str,
                                                     caplog: pytest.LogCaptureFixture) -> None:
     with TestClient(create_app(make_settings(db_url))) as c:
-        jobs = c.app.state.jobs  # type: ignore[attr-defined]
+        jobs = c.app.state.services.jobs  # type: ignore[attr-defined]
         jobs.faults = {"allocate": "kill-once"}  # the first process dies, the retry solves
         with caplog.at_level(logging.WARNING, logger="api.jobs"):
             once = wait_job(c, _submit(c))
@@ -45,7 +45,7 @@ def test_crashed_solver_is_retried_once_then_failed(db_url: str,
 def test_wall_clock_cap_stops_the_solver(tmp_path: Path) -> None:
     settings = make_settings(f"sqlite:///{tmp_path / 'wall.db'}", job_wall_s=1.0)
     with TestClient(create_app(settings)) as c:
-        c.app.state.jobs.faults = {"allocate": "hang"}  # type: ignore[attr-defined]
+        c.app.state.services.jobs.faults = {"allocate": "hang"}  # type: ignore[attr-defined]
         t0 = time.monotonic()
         job = wait_job(c, _submit(c), timeout=20)
         assert time.monotonic() - t0 < 10  # stopped at the cap, not retried into a second hour
@@ -55,9 +55,9 @@ def test_wall_clock_cap_stops_the_solver(tmp_path: Path) -> None:
 
 
 def test_memory_cap_of_a_solve_process() -> None:
-    """The address-space cap that :func:`api.worker.guard` sets in every solve process makes a
+    """The address-space cap that :func:`api.child.guard` sets in every solve process makes a
     larger allocation fail there (and only there), and the job says so in planner words."""
-    code = ("from api.worker import guard\n"
+    code = ("from api.child import guard\n"
             "guard(None, 256)\n"
             "try:\n    bytearray(512 * 2**20)\nexcept MemoryError:\n    print('capped')\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
@@ -75,7 +75,7 @@ def test_memory_cap_of_a_solve_process() -> None:
 def test_weekly_allocation_never_waits_behind_studies(db_url: str) -> None:
     settings = make_settings(db_url, workers=1, whatif_workers=1)
     with TestClient(create_app(settings)) as c:
-        c.app.state.jobs.faults = {"whatif": "hang"}  # type: ignore[attr-defined]
+        c.app.state.services.jobs.faults = {"whatif": "hang"}  # type: ignore[attr-defined]
         studies = []
         for _ in range(2):  # one running (forever), one queued behind it in the study lane
             r = c.post("/v1/whatif", json=TINY, headers=auth("analyst"))

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from conftest import PG_DSN, PG_URL, _pg_available, auth, make_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -21,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.main import create_app
+from tests.api.conftest import PG_DSN, PG_URL, _pg_available, auth, make_settings
 
 
 def _app(db_url: str):  # type: ignore[no-untyped-def]

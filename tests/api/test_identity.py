@@ -14,7 +14,6 @@ from typing import Any
 
 import jwt
 import pytest
-from conftest import TOKENS, auth, make_settings
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 
@@ -22,6 +21,7 @@ from api.core.config import Role
 from api.logs import redact
 from api.main import create_app
 from api.tokens import hash_token, main, new_token
+from tests.api.conftest import TOKENS, auth, make_settings
 
 ISS, AUD = "https://idp.example.test/realms/coa", "coa-plan"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from conftest import auth, make_settings, solved_plan, tiny_scenario, wait_job
 from fastapi.testclient import TestClient
 
 from api.main import create_app
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
+from tests.api.conftest import auth, make_settings, solved_plan, tiny_scenario, wait_job
 
 
 def test_submit_answers_at_once_and_the_job_ends_with_a_plan(client: TestClient) -> None:
@@ -50,7 +50,7 @@ def test_delete_stops_a_running_solve(client: TestClient) -> None:
     r = client.delete(f"/v1/jobs/{job['id']}", headers=auth("planner"))
     assert r.status_code == 200
     assert r.json()["status"] == "cancelled" and r.json()["error"] == "cancelled while running"
-    assert client.app.state.jobs.wait_idle(5)  # type: ignore[attr-defined]
+    assert client.app.state.services.jobs.wait_idle(5)  # type: ignore[attr-defined]
 
 
 def test_full_queue_answers_503_with_retry_after(db_url: str) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import TOKENS, tiny_scenario
 
 from tests.api.api_server_helper import start_server, stop_server
+from tests.api.conftest import TOKENS, tiny_scenario
 
 CHROMIUM = os.environ.get("COA_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -8,7 +8,6 @@ import threading
 import uuid
 from pathlib import Path
 
-from conftest import auth, make_settings, solved_plan, tiny_scenario, wait_job
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, inspect, select
 
@@ -19,6 +18,7 @@ from api.jobs import JobManager, Lane, QueueFull
 from api.main import create_app
 from optimizer.documents.hashing import scenario_hash
 from optimizer.documents.scenario import Scenario
+from tests.api.conftest import auth, make_settings, solved_plan, tiny_scenario, wait_job
 
 
 def _orphan(db_url: str, status: JobStatus, attempts: int) -> str:
@@ -105,7 +105,7 @@ def test_a_scenario_is_stored_once_and_each_submission_is_a_job(db_url: str) -> 
         ids = [c.post("/v1/jobs", json=scenario, headers=auth("planner")).json()["id"]
                for _ in range(2)]
         jobs = [wait_job(c, i) for i in ids]
-        with c.app.state.sessions() as s:  # type: ignore[attr-defined]
+        with c.app.state.services.sessions() as s:  # type: ignore[attr-defined]
             n_scenarios = s.scalar(select(func.count()).select_from(ScenarioRow))
     assert len(set(ids)) == 2 and n_scenarios == 1
     assert jobs[0]["scenario_hash"] == jobs[1]["scenario_hash"]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import auth
 from fastapi.testclient import TestClient
 
 from api.views import gm_province
 from optimizer.quotas.example import example_status
+from tests.api.conftest import auth
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,10 @@ pool), the stored sequence by plan and by id, supervisors limited to their provi
 from __future__ import annotations
 
 import pytest
-from conftest import auth, solved_plan, wait_job
 from fastapi.testclient import TestClient
 
 from api.views import gm_province
+from tests.api.conftest import auth, solved_plan, wait_job
 
 OPTIONS = {"days": 3, "time_limit_s": 5}
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import auth, solved_plan
 from fastapi.testclient import TestClient
 
 from api.views import gm_province
+from tests.api.conftest import auth, solved_plan
 
 PV = gm_province()
 

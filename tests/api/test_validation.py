@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import auth, tiny_scenario
 from fastapi.testclient import TestClient
+
+from tests.api.conftest import auth, tiny_scenario
 
 # role and validation logic does not depend on the database: SQLite only (fast)
 

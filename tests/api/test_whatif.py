@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 from alembic import command
-from conftest import auth, make_settings
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 
 from api.db.models import JobRow, JobStatus, utcnow
 from api.db.session import alembic_config, make_engine, make_sessionmaker, upgrade
 from api.main import create_app
+from tests.api.conftest import auth, make_settings
 
 TINY: dict[str, Any] = {
     "name": "tiny",
@@ -129,6 +129,8 @@ def test_revision_0002_upgrades_a_database_at_0001(db_url: str) -> None:
         # 0003 re-keys scenarios by the full sha256 of their body
         full = hashlib.sha256(b"{}").hexdigest()
         assert old is not None and old.scenario_hash == full and old.status == "done"
+        # 0004: the jobs table is the queue; an old job gets its lane and a change stamp
+        assert old.lane == "weekly" and old.updated_at is not None and not old.cancel_requested
         version = db.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
     engine.dispose()
-    assert version == "0003"
+    assert version == "0004"
