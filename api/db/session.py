@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -124,8 +124,14 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """``alembic upgrade head`` on this engine."""
+    """``alembic upgrade head`` on this engine, one process at a time: N API processes and the
+    workers start together against one database (PostgreSQL: a transaction advisory lock;
+    SQLite: an exclusive transaction holds the database's write lock)."""
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(20261122)"))
+        elif engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN EXCLUSIVE")
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
