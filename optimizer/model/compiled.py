@@ -97,8 +97,10 @@ class CompiledModel:
         lp = highspy.HighsLp()
         lp.num_col_ = n
         lp.num_row_ = len(keep)
-        lp.col_cost_ = np.asarray(repn.c.toarray()[0], dtype=float)
-        lp.offset_ = float(repn.c_offset[0])
+        self.cost = np.asarray(repn.c.toarray()[0], dtype=float)
+        self.offset = float(repn.c_offset[0])
+        lp.col_cost_ = self.cost
+        lp.offset_ = self.offset
         lp.col_lower_ = lower
         lp.col_upper_ = upper
         lp.row_lower_ = np.array(row_lo, dtype=float)
@@ -179,6 +181,14 @@ class CompiledModel:
         idx = np.arange(self.n, dtype=np.int32)
         self.h.setSolution(self.n, idx, x.astype(float))
 
+    def model_values(self) -> np.ndarray:
+        """The values loaded in the Pyomo variables, per column."""
+        return np.array([v.value or 0.0 for v in self.columns], dtype=float)
+
+    def objective_of(self, x: np.ndarray) -> float:
+        """The objective at column values ``x``."""
+        return float(self.cost @ x) + self.offset
+
     def start_from_model(self) -> None:
         """The values loaded in the Pyomo variables as a MIP start."""
-        self.set_start(np.array([v.value or 0.0 for v in self.columns], dtype=float))
+        self.set_start(self.model_values())

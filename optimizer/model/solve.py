@@ -23,7 +23,7 @@ from optimizer.model.compiled import CompiledModel, HighsRun
 from optimizer.model.families.registry import ELASTIC
 from optimizer.model.instance import Instance
 from optimizer.model.linear import total
-from optimizer.rules.band import band_penalty_eur
+from optimizer.rules.band import band_high, band_low, band_penalty_eur
 from optimizer.rules.linking import unlinked_price
 from optimizer.rules.week import DAYS
 
@@ -206,10 +206,312 @@ def _repair_within_gap(m: pyo.ConcreteModel, inst: Instance) -> None:
         _tighten_slacks(m, inst)
 
 
+def _round_per_class(m: pyo.ConcreteModel, inst: Instance) -> None:
+    """A plan from the LP solution loaded in ``m``: each class's counts rounded, the class kept whole.
+
+    Per class every LP value is rounded down; the households left over (one per fractional part,
+    at most) go, largest fractional part first over all classes, to the arc they were partly on
+    if its location (or municipality) still has room for them; the rest stay where they are (an
+    arrival is then without a bed, a closing class stuck, a status holder unlinked). Rounding
+    down never fills a location or a municipality beyond what the LP did, so no hard rule breaks
+    that the LP kept (a rebalance class staying put aside). The slacks are then set to their
+    least value and the improvements at a glance taken (:func:`_repair_within_gap`): the plan is
+    a MIP start, often within the gap of the LP bound.
+    """
+    eps = 1e-6
+    persons = np.array([c.persons for c in inst.classes], dtype=float)
+    origin = np.array([c.key.origin for c in inst.classes], dtype=int)
+    x = np.array([m.v_place[a].value or 0.0 for a in range(inst.n_arcs)], dtype=float)
+    y = np.array([m.v_link[k].value or 0.0 for k in range(inst.n_links)], dtype=float)
+    xf = np.floor(x + eps)
+    yf = np.floor(y + eps)
+    left = np.array([c.n for c in inst.classes], dtype=float)  # households not yet decided
+    np.subtract.at(left, inst.arc_class, xf)
+    for c, v in m.v_unplaced.items():
+        u = np.floor((v.value or 0.0) + eps)
+        v.set_value(u, skip_validation=True)
+        left[c] -= u
+    stuck = getattr(m, "v_closing_stuck", {})
+    for c, v in stuck.items():
+        u = np.floor((v.value or 0.0) + eps)
+        v.set_value(u, skip_validation=True)
+        left[c] -= u
+    is_link = np.array([c.key.role == "link" for c in inst.classes], dtype=bool)
+    left_link = left.copy()
+    np.subtract.at(left_link, inst.link_class, yf)
+    left = np.where(is_link, left_link, left)
+    # a rebalance or link class need not move (be linked) whole: only its LP share, rounded
+    optional = np.array([c.key.role in ("rebalance", "link") for c in inst.classes], dtype=bool)
+    share = np.zeros(len(inst.classes))
+    np.add.at(share, inst.arc_class, x - xf)
+    np.add.at(share, inst.link_class, y - yf)
+    left = np.where(optional, np.minimum(left, np.round(share)), left)
+    # end-of-week persons with the rounded-down counts (households left over are at their origin)
+    a_origin = origin[inst.arc_class]
+    moved = (inst.arc_dest != a_origin) * xf * persons[inst.arc_class]
+    end = np.array([loc.residents for loc in inst.locations], dtype=float)
+    np.add.at(end, inst.arc_dest, moved)
+    np.subtract.at(end, a_origin, moved)
+    for c, v in m.v_unplaced.items():
+        # an arrival left over is off its origin until it is given an arc (its stay arc too)
+        end[origin[c]] -= persons[c] * ((v.value or 0.0) + left[c])
+    room = np.array([loc.capacity for loc in inst.locations], dtype=float) - end
+    closing = np.array([loc.closing for loc in inst.locations], dtype=bool)
+    room[closing] = -np.inf
+    linked = np.zeros(len(inst.gm_codes))
+    np.add.at(linked, inst.link_gm, yf * persons[inst.link_class])
+    gm_room = inst.link_cap - linked
+    # the leftover households, the largest first (the hardest to fit), each to the arc it was most
+    # on in the LP that has room for it, else to the cheapest of its arcs with room
+    fx = x - xf
+    fy = y - yf
+    arc_eur = inst.arc_cost.sum(axis=1) if inst.n_arcs else np.zeros(0)
+    price = inst.scenario.policy.unplaced_eur_per_person
+    order = sorted(np.flatnonzero(left >= 1), key=lambda c: (-persons[c], c))
+    for c in order:
+        p = persons[c]
+        if is_link[c]:
+            ks = m.links_of[c]
+            pref = sorted((k for k in ks if fy[k] > eps), key=lambda k: (-fy[k], k))
+            while left[c] >= 1:
+                k = next((k for k in pref if gm_room[int(inst.link_gm[k])] >= p), -1)
+                if k < 0:
+                    break
+                gm_room[int(inst.link_gm[k])] -= p
+                yf[k] += 1
+                fy[k] = 0.0
+                pref.remove(k)
+                left[c] -= 1
+            continue
+        arcs = m.arcs_of[c]
+        pref = sorted((a for a in arcs if fx[a] > eps), key=lambda a: (-fx[a], a))
+        rest = sorted((a for a in arcs if fx[a] <= eps), key=lambda a: (arc_eur[a], a))
+        arrival = c in m.v_unplaced
+        while left[c] >= 1:
+            a = next((a for a in pref if room[int(inst.arc_dest[a])] >= p), -1)
+            if a >= 0:
+                pref.remove(a)
+            elif optional[c]:
+                break
+            else:
+                a = next((a for a in rest if room[int(inst.arc_dest[a])] >= p), -1)
+                if a < 0 or (arrival and arc_eur[a] >= price * p):
+                    break
+            d = int(inst.arc_dest[a])
+            room[d] -= p
+            if not arrival:  # a resident leaving its origin frees its bed
+                room[int(origin[c])] += p
+            xf[a] += 1
+            left[c] -= 1
+    for c, v in m.v_unplaced.items():
+        if left[c] >= 1:  # no room on its arcs: without a bed for now (the repair may place it)
+            v.set_value((v.value or 0.0) + left[c], skip_validation=True)
+    for c, v in stuck.items():
+        if left[c] >= 1:
+            v.set_value((v.value or 0.0) + left[c], skip_validation=True)
+    for a in range(inst.n_arcs):
+        m.v_place[a].set_value(float(xf[a]), skip_validation=True)
+    for k in range(inst.n_links):
+        m.v_link[k].set_value(float(yf[k]), skip_validation=True)
+    _tighten_slacks(m, inst)
+    _repair_within_gap(m, inst)
+
+
+def _previous_start(m: pyo.ConcreteModel, inst: Instance) -> bool:
+    """Replanning: the plan with every previous decision given again (on the plan loaded in
+    ``m``: a class without one keeps its values). False if no class has a previous decision."""
+    any_prev = False
+    stuck = getattr(m, "v_closing_stuck", {})
+    for c, cls in enumerate(inst.classes):
+        prev = cls.key.previous
+        if prev < 0 or cls.key.pin >= 0:
+            continue
+        if cls.key.role == "link":
+            ks = m.links_of[c]
+            keep = [k for k in ks if int(inst.link_gm[k]) == prev]
+            var = m.v_link
+        else:
+            ks = m.arcs_of[c]
+            keep = [a for a in ks if int(inst.arc_dest[a]) == prev]
+            var = m.v_place
+        if not keep:
+            continue
+        any_prev = True
+        for k in ks:
+            var[k].set_value(float(cls.n) if k == keep[0] else 0.0, skip_validation=True)
+        if c in m.v_unplaced:
+            m.v_unplaced[c].set_value(0.0, skip_validation=True)
+        if c in stuck:
+            stuck[c].set_value(0.0, skip_validation=True)
+    return any_prev
+
+
+_NO = 1e15  # the price of breaking a rule that has no slack: never paid by a move
+
+
+class _Prices:
+    """What the objective charges per location and per municipality for its end-of-week persons
+    (band, capacity excess) and its persons linked (pace shortfall, quota excess): the prices of
+    the slack columns, read from the compiled objective so they are exactly the model's."""
+
+    def __init__(self, m: pyo.ConcreteModel, inst: Instance, cm: CompiledModel) -> None:
+        p = inst.scenario.policy
+        n, g = len(inst.locations), len(inst.gm_codes)
+
+        def price(var_name: str, size: int) -> np.ndarray:
+            out = np.zeros(size)
+            var = getattr(m, var_name, None)
+            if var is not None:
+                idx = list(var.keys())
+                cols = cm.cols([var[i] for i in idx])
+                out[np.array(idx, dtype=int)] = np.where(cols >= 0, cm.cost[cols], 0.0)
+            return out
+
+        self.under = price("v_band_under", n)
+        self.over = price("v_band_over", n)
+        self.excess = price("v_capacity_excess", n)
+        self.short = price("v_pace_short", g)
+        # a municipality without a quota slack may not be linked beyond its cap at all
+        self.quota_excess = price("v_quota_excess", g)
+        var = getattr(m, "v_quota_excess", {})
+        self.quota_excess[[j for j in range(g) if j not in var]] = _NO
+        cap = np.array([loc.capacity for loc in inst.locations], dtype=float)
+        self.cap = cap
+        self.low = np.array([band_low(p.occupancy_min, int(c)) for c in cap], dtype=float)
+        self.high = np.array([band_high(p.occupancy_max, int(c)) for c in cap], dtype=float)
+        self.target = np.asarray(inst.pace_target, dtype=float)
+        self.link_cap = np.asarray(inst.link_cap, dtype=float)
+
+    def loc(self, d: np.ndarray, e: np.ndarray) -> np.ndarray:
+        return (
+            self.under[d] * np.maximum(0.0, self.low[d] - e)
+            + self.over[d] * np.maximum(0.0, e - self.high[d])
+            + self.excess[d] * np.maximum(0.0, e - self.cap[d])
+        )
+
+    def gm(self, g: np.ndarray, linked: np.ndarray) -> np.ndarray:
+        return self.short[g] * np.maximum(0.0, self.target[g] - linked) + self.quota_excess[
+            g
+        ] * np.maximum(0.0, linked - self.link_cap[g])
+
+
+def _improve_by_moves(
+    m: pyo.ConcreteModel, inst: Instance, cm: CompiledModel, passes: int = 8
+) -> None:
+    """Move single households while that lowers the objective (a local search on the integer
+    plan loaded in ``m``): an arrival or a household of a closing location from one of its
+    options (arcs, without a bed, stuck) to another, a status holder from one municipality (or
+    waiting) to another. Each move is priced exactly: the columns' objective coefficients plus
+    the change of the band, capacity, pace and quota prices where it leaves and where it goes.
+    Ties keep the plan; the classes are visited in order, so the result is deterministic."""
+    pr = _Prices(m, inst, cm)
+    persons = np.array([c.persons for c in inst.classes], dtype=float)
+    x = np.array([round(m.v_place[a].value or 0.0) for a in range(inst.n_arcs)], dtype=float)
+    y = np.array([round(m.v_link[k].value or 0.0) for k in range(inst.n_links)], dtype=float)
+    ccol = cm.cols([m.v_place[a] for a in range(inst.n_arcs)])
+    arc_c = np.where(ccol >= 0, cm.cost[np.maximum(ccol, 0)], 0.0)
+    lcol = cm.cols([m.v_link[k] for k in range(inst.n_links)])
+    link_c = np.where(lcol >= 0, cm.cost[np.maximum(lcol, 0)], 0.0)
+    end, linked = _end_and_linked(m, inst)
+    stuck = getattr(m, "v_closing_stuck", {})
+    # per class: its options' destinations (-1: none), costs and counts
+    groups: list[tuple[int, str, np.ndarray, np.ndarray, np.ndarray, pyo.Var | None]] = []
+    for c, cls in enumerate(inst.classes):
+        role = cls.key.role
+        if cls.key.pin >= 0:  # a pinned decision is not moved
+            continue
+        if role == "link":
+            ks = np.array(m.links_of[c], dtype=int)
+            if len(ks):
+                groups.append((c, "link", ks, inst.link_gm[ks], link_c[ks], None))
+        elif role in ("arrival", "closing"):
+            arcs = np.array(m.arcs_of[c], dtype=int)
+            slack = m.v_unplaced[c] if role == "arrival" else None
+            if role == "closing" and c in stuck:
+                slack = stuck[c]
+            if len(arcs) + (slack is not None) >= 2:
+                groups.append((c, role, arcs, inst.arc_dest[arcs], arc_c[arcs], slack))
+    slack_cost = {}
+    for _c, _role, _idx, _dest, _cost, slack in groups:
+        if slack is not None:
+            col = cm.cols([slack])[0]
+            slack_cost[id(slack)] = float(cm.cost[col]) if col >= 0 else 0.0
+    eps = 1e-6
+    for _pass in range(passes):
+        improved = False
+        for c, role, idx, dest, cost, slack in groups:
+            p = persons[c]
+            is_link = role == "link"
+            counts = y[idx] if is_link else x[idx]
+            # option j < len(idx): an arc/link; option len(idx): the slack (no bed, stuck, waiting)
+            dest_all = np.append(dest, -1)
+            cost_all = np.append(cost, slack_cost.get(id(slack), 0.0) if slack is not None else 0.0)
+            n_slack = (
+                round(slack.value or 0.0)
+                if slack is not None
+                else (inst.classes[c].n - int(counts.sum()) if is_link else 0)
+            )
+            count_all = np.append(counts, n_slack)
+            if not is_link and slack is None:
+                dest_all, cost_all, count_all = dest_all[:-1], cost_all[:-1], count_all[:-1]
+            state, fn = (linked, pr.gm) if is_link else (end, pr.loc)
+            while True:
+                # the change of a destination's price when p persons arrive (dest -1: none)
+                has = dest_all >= 0
+                dd = np.where(has, dest_all, 0)
+                add = np.where(has, fn(dd, state[dd] + p) - fn(dd, state[dd]), 0.0)
+                best = (0.0, -1, -1)
+                for j in np.flatnonzero(count_all >= 1):
+                    dj = int(dest_all[j])
+                    rem = (
+                        fn(np.array([dj]), state[[dj]] - p)[0] - fn(np.array([dj]), state[[dj]])[0]
+                        if dj >= 0
+                        else 0.0
+                    )
+                    # leaving option j, then arriving at another: when both are the same place
+                    # nothing changes there
+                    delta = cost_all - cost_all[j] + add + rem
+                    same = dest_all == dj
+                    delta = np.where(same, cost_all - cost_all[j], delta)
+                    delta[j] = 0.0
+                    i = int(np.argmin(delta))
+                    if delta[i] < best[0] - eps * max(1.0, abs(cost_all[j])) - 1e-6:
+                        best = (float(delta[i]), int(j), i)
+                if best[1] < 0:
+                    break
+                _d, out, into = best
+                count_all[out] -= 1
+                count_all[into] += 1
+                for jj, sign in ((out, -1.0), (into, 1.0)):
+                    dj = int(dest_all[jj])
+                    if dj >= 0:
+                        state[dj] += sign * p
+                improved = True
+            if is_link:
+                y[idx] = count_all[: len(idx)]
+            else:
+                x[idx] = count_all[: len(idx)]
+            if slack is not None:
+                slack.set_value(float(count_all[-1]), skip_validation=True)
+        if not improved:
+            break
+    for a in range(inst.n_arcs):
+        m.v_place[a].set_value(float(x[a]), skip_validation=True)
+    for k in range(inst.n_links):
+        m.v_link[k].set_value(float(y[k]), skip_validation=True)
+    _tighten_slacks(m, inst)
+
+
 def _restrict(
-    cm: CompiledModel, cols: np.ndarray, x: np.ndarray, rc: np.ndarray, tau: float
+    cm: CompiledModel,
+    cols: np.ndarray,
+    x: np.ndarray,
+    rc: np.ndarray,
+    tau: float,
+    keep: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Fix to zero every arc that the LP leaves empty and whose reduced cost exceeds ``tau``.
+    """Fix to zero every arc that the LP leaves empty and whose reduced cost exceeds ``tau``
+    (except the columns above zero in ``keep``, the MIP start, which must stay feasible).
 
     Reduced-cost reasoning: an arc with reduced cost above (incumbent - LP bound) cannot be used
     by any better plan, so with the tight LP of this model the restricted MIP loses (almost)
@@ -217,7 +519,10 @@ def _restrict(
     columns fixed (their bounds in HiGHS only; the Pyomo model is left as built).
     """
     c = cols[cols >= 0]
-    fixed = c[(x[c] <= 1e-6) & (rc[c] > tau)]
+    drop = (x[c] <= 1e-6) & (rc[c] > tau)
+    if keep is not None:
+        drop &= keep[c] <= 1e-6
+    fixed = c[drop]
     cm.set_upper(fixed, np.zeros(len(fixed)))
     return fixed
 
@@ -237,14 +542,39 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
     lp_bound = res.objective if lp_ok else None
     full_model = True  # is the last solve over the full model (so its bound is global)?
     left = opts.time_limit_s - lp_seconds
+    loaded = False  # are the values of ``res`` in the Pyomo variables?
     if not opts.relax and lp_ok:
         arcs = cm.cols(
             [m.v_place[a] for a in range(inst.n_arcs)] + [m.v_link[k] for k in range(inst.n_links)]
         )
-        fixed = _restrict(cm, arcs, cm.values(), cm.reduced_costs(), opts.reduced_cost_window_eur)
+        lp_x, lp_rc = cm.values(), cm.reduced_costs()
+        # a MIP start rounded per class from the LP: if it is already within the restricted
+        # target of the LP bound, HiGHS would stop at its root with it, so it is the plan
+        cm.load()
+        _round_per_class(m, inst)
+        _improve_by_moves(m, inst, cm)
+        start = cm.model_values()
+        start_obj = cm.objective_of(start)
+        if _previous_start(m, inst):  # replanning: the previous decisions may be the better start
+            _tighten_slacks(m, inst)
+            _improve_by_moves(m, inst, cm)
+            again = cm.model_values()
+            if cm.objective_of(again) <= start_obj:
+                start, start_obj = again, cm.objective_of(again)
+            else:
+                for v, val in zip(cm.columns, start, strict=True):
+                    v.set_value(float(val), skip_validation=True)
+        fixed = _restrict(cm, arcs, lp_x, lp_rc, opts.reduced_cost_window_eur, keep=start)
         full_model = not len(fixed)
-        left = opts.time_limit_s - (time.perf_counter() - t0)
-        res = cm.run(max(0.05, left), rel_gap=opts.mip_rel_gap * 0.8)
+        assert lp_bound is not None
+        if (start_obj - lp_bound) / max(1.0, abs(start_obj)) <= opts.mip_rel_gap * 0.8:
+            res = HighsRun("feasible", start_obj, lp_bound)
+            full_model = True  # its gap is against the LP bound of the full model
+            loaded = True
+        else:
+            cm.set_start(start)
+            left = opts.time_limit_s - (time.perf_counter() - t0)
+            res = cm.run(max(0.05, left), rel_gap=opts.mip_rel_gap * 0.8)
         stopped = res.stopped
         gap = (
             (res.objective - lp_bound) / max(1.0, abs(res.objective))
@@ -254,7 +584,7 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
         left = opts.time_limit_s - (time.perf_counter() - t0)
         if gap > opts.mip_rel_gap and left > 1.0:
             # widen to the full model, starting from the restricted incumbent
-            start = cm.values() if res.has_solution else None
+            start = cm.values() if res.has_solution else start
             cm.restore_upper(fixed)
             if start is not None:
                 cm.set_start(start)
@@ -266,10 +596,10 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
     elif not opts.relax:
         res = cm.run(opts.time_limit_s - (time.perf_counter() - t0), rel_gap=opts.mip_rel_gap)
         stopped = stopped or res.stopped
-    loaded = False  # are the values of ``res`` in the Pyomo variables?
     if not opts.relax and res.has_solution:
-        cm.load()
-        loaded = True
+        if not loaded:
+            cm.load()
+            loaded = True
         hard = sum(pyo.value(getattr(m, f"cost_{f}")) for f in HARD_COST_FAMILIES)
         left = opts.time_limit_s - (time.perf_counter() - t0)
         if opts.lexicographic and hard > 0.5 and left <= 1.0:

@@ -31,7 +31,9 @@ def test_small_reference_week_golden(small: tuple[Plan, Plan]) -> None:
     #             on band kinds (not col/gvl), no rebalancing of school children, permit dates
     # 2026-12-02: 634,870.64 -> 634,951.85: improvements within the gap taken after the solve
     #             (3 persons linked), so no second round with wider link candidates is needed
-    assert plan.objective == pytest.approx(634_951.85, abs=1.0)
+    # 2026-12-09: 634,951.85 -> 635,960.68: a MIP start rounded per class from the LP and improved
+    #             by single moves is within the gap (0.23% of the same bound), so it is the plan
+    assert plan.objective == pytest.approx(635_960.68, abs=1.0)
     assert plan.bound == pytest.approx(634_483.63, abs=1.0)
     assert plan.model.classes == 139  # 124 -> 139: link classes split by weeks waited
     assert plan.model.variables == 3979  # 2515 -> 3979: wait arcs and more link classes
