@@ -437,37 +437,41 @@ def _improve_by_moves(
             col = cm.cols([slack])[0]
             slack_cost[id(slack)] = float(cm.cost[col]) if col >= 0 else 0.0
     eps = 1e-6
+    # per class, once: its options' destinations (-1: none) and costs; the last option is the
+    # slack (no bed, stuck, waiting) where the class has one
+    opts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    for _c, role, _idx, dest, cost, slack in groups:
+        if role == "link" or slack is not None:
+            dest_all = np.append(dest, -1)
+            cost_all = np.append(cost, slack_cost.get(id(slack), 0.0) if slack is not None else 0.0)
+        else:
+            dest_all, cost_all = np.asarray(dest), np.asarray(cost)
+        has = dest_all >= 0
+        opts.append((dest_all, cost_all, has, np.where(has, dest_all, 0)))
     for _pass in range(passes):
         improved = False
-        for c, role, idx, dest, cost, slack in groups:
+        for (c, role, idx, _dest, _cost, slack), (dest_all, cost_all, has, dd) in zip(
+            groups, opts, strict=True
+        ):
             p = persons[c]
             is_link = role == "link"
             counts = y[idx] if is_link else x[idx]
-            # option j < len(idx): an arc/link; option len(idx): the slack (no bed, stuck, waiting)
-            dest_all = np.append(dest, -1)
-            cost_all = np.append(cost, slack_cost.get(id(slack), 0.0) if slack is not None else 0.0)
-            n_slack = (
-                round(slack.value or 0.0)
-                if slack is not None
-                else (inst.classes[c].n - int(counts.sum()) if is_link else 0)
-            )
-            count_all = np.append(counts, n_slack)
-            if not is_link and slack is None:
-                dest_all, cost_all, count_all = dest_all[:-1], cost_all[:-1], count_all[:-1]
+            if slack is not None:
+                count_all = np.append(counts, round(slack.value or 0.0))
+            elif is_link:
+                count_all = np.append(counts, inst.classes[c].n - int(counts.sum()))
+            else:
+                count_all = counts.copy()
             state, fn = (linked, pr.gm) if is_link else (end, pr.loc)
             while True:
                 # the change of a destination's price when p persons arrive (dest -1: none)
-                has = dest_all >= 0
-                dd = np.where(has, dest_all, 0)
-                add = np.where(has, fn(dd, state[dd] + p) - fn(dd, state[dd]), 0.0)
+                now = fn(dd, state[dd])
+                add = np.where(has, fn(dd, state[dd] + p) - now, 0.0)
+                less = np.where(has, fn(dd, state[dd] - p) - now, 0.0)
                 best = (0.0, -1, -1)
                 for j in np.flatnonzero(count_all >= 1):
                     dj = int(dest_all[j])
-                    rem = (
-                        fn(np.array([dj]), state[[dj]] - p)[0] - fn(np.array([dj]), state[[dj]])[0]
-                        if dj >= 0
-                        else 0.0
-                    )
+                    rem = float(less[j])
                     # leaving option j, then arriving at another: when both are the same place
                     # nothing changes there
                     delta = cost_all - cost_all[j] + add + rem
