@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -139,3 +139,15 @@ def row_id(what: str, key: str) -> str:
     if not _UUID.match(key):
         raise not_found(what, key)
     return key
+
+
+Row = TypeVar("Row")
+
+
+def stored(s: Session, model: type[Row], what: str, key: str) -> Row:
+    """The stored row ``key`` of ``model``, or the one 404 (also for a key that cannot be an
+    id); ``what`` names the object in the message."""
+    row = s.get(model, row_id(what, key))
+    if row is None:
+        raise not_found(what, key)
+    return row

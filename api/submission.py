@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import HTTPException, Request, Response, status
+from fastapi import Depends, HTTPException, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
 from api.audit import mark
-from api.core.config import Settings
 from api.db.models import JobRow
+from api.deps import ServicesDep
 from api.errors import unprocessable
 from api.queue import QueueFull
 from api.schemas import JobOut
@@ -26,6 +27,7 @@ from api.services import Services
 from api.store import add_scenario
 from optimizer.documents.io import submission_errors
 from optimizer.documents.scenario import Scenario
+from optimizer.rules.week import SEED
 
 
 @dataclass(frozen=True)
@@ -78,14 +80,23 @@ async def submit(
                     headers={"Location": location.format(id=row.id)})
 
 
-def allocation_options(settings: Settings, time_limit_s: float | None,
-                       mip_rel_gap: float | None, seed: int) -> dict[str, object]:
-    """A weekly allocation's solver options: the request's, within the service's limits."""
+def allocation_options(
+    services: ServicesDep,
+    time_limit_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
+    mip_rel_gap: Annotated[float | None, Query(ge=0, le=1)] = None,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = SEED,
+) -> dict[str, object]:
+    """A weekly allocation's solver options from the query: the request's, within the
+    service's limits (a dependency of every route that queues an allocation)."""
+    settings = services.settings
     return {
         "time_limit_s": min(time_limit_s or settings.time_limit_s, settings.max_time_limit_s),
         "mip_rel_gap": settings.mip_rel_gap if mip_rel_gap is None else mip_rel_gap,
         "seed": seed,
     }
+
+
+AllocationOptions = Annotated[dict[str, object], Depends(allocation_options)]
 
 
 def allocation(scenario: Scenario, options: dict[str, object]) -> Build:

@@ -11,7 +11,7 @@ client is one keep-alive HTTP/1.1 connection driven by plain asyncio streams (``
 of CPU per request and then dominates the measured latency.
 
     .venv/bin/python benchmarks/bench_api_load.py [--clients 50] [--requests 3000] [--submits 20]
-        [--postgres [DSN]]
+        [--postgres [DSN]] [--processes N]
 """
 
 from __future__ import annotations
@@ -115,12 +115,26 @@ class RawConn:
 
 
 def _cpu_s(pid: int) -> float:
-    """utime + stime of a process (Linux /proc), seconds."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
+    """utime + stime of a process and its live children (the N API processes of
+    ``serve --workers N``; the worker and its solves count too), seconds (Linux /proc)."""
+    stats: dict[int, list[str]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stats[int(d.name)] = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+    if pid not in stats:
         return float("nan")
+    tree, todo = {pid}, [pid]
+    while todo:
+        parent = todo.pop()
+        for p, f in stats.items():
+            if int(f[1]) == parent and p not in tree:
+                tree.add(p)
+                todo.append(p)
+    ticks = sum(int(stats[p][11]) + int(stats[p][12]) for p in tree)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class HttpxConn:
@@ -227,6 +241,8 @@ def main() -> int:
     ap.add_argument("--postgres", metavar="DSN", nargs="?", const="postgresql://postgres@127.0.0.1/test",
                     help="run the service on this PostgreSQL (an own schema, dropped afterwards) "
                     "instead of a throw-away SQLite file")
+    ap.add_argument("--processes", type=int, default=1,
+                    help="API processes (`coa-plan serve --workers N`, a worker beside them)")
     a = ap.parse_args()
     if a.postgres:
         import psycopg
@@ -245,7 +261,7 @@ def main() -> int:
 
 
 def _serve_and_load(a: argparse.Namespace, database_url: str) -> int:
-    print(f"database: {database_url.split('://')[0]}")
+    print(f"database: {database_url.split('://')[0]}, API processes: {a.processes}")
     token, entry = new_token("bench", Role.planner)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -256,7 +272,7 @@ def _serve_and_load(a: argparse.Namespace, database_url: str) -> int:
                "COA_API_QUEUE_SIZE": "100"}
         proc = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning"],
+             "--log-level", "warning", "--workers", str(a.processes)],
             cwd=ROOT, env=env,
         )
         base = f"http://127.0.0.1:{port}"

@@ -28,6 +28,7 @@ from optimizer.cli_output import (
     write_outputs,
 )
 from optimizer.documents.errors import DocumentError
+from optimizer.rules.week import SEED
 
 if TYPE_CHECKING:
     from optimizer.documents.plan import Plan
@@ -314,7 +315,7 @@ def allocate_cmd(
     time_limit: Annotated[float, typer.Option(min=1.0, help="Solver time limit (s).")] = 60.0,
     gap: Annotated[float, typer.Option(min=0.0, max=1.0, help="Relative MIP gap.")] = 0.005,
     threads: Annotated[int, typer.Option(min=1, max=64)] = 1,
-    seed: Annotated[int, typer.Option(help="Solver seed.")] = 20261122,
+    seed: Annotated[int, typer.Option(help="Solver seed.")] = SEED,
     previous: Annotated[
         Path | None,
         typer.Option(help="Last run's plan: keep its decisions unless changing them pays."),

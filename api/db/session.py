@@ -129,7 +129,7 @@ def upgrade(engine: Engine) -> None:
     SQLite: an exclusive transaction holds the database's write lock)."""
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(20261122)"))
+            conn.execute(text("SELECT pg_advisory_xact_lock(7263001)"))
         elif engine.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN EXCLUSIVE")
         cfg = alembic_config()

@@ -15,12 +15,26 @@ from fastapi.concurrency import run_in_threadpool
 from api.body import body_schema, read_body
 from api.core.config import Role
 from api.db.models import PlanRow, ScenarioRow
-from api.deps import PlanReader, QuotaReader, ServicesDep, not_found, row_id, scope_province, shown
+from api.deps import (
+    PlanReader,
+    QuotaReader,
+    ServicesDep,
+    scope_province,
+    shown,
+    stored,
+)
 from api.errors import ERRORS, unprocessable
 from api.routes.plans import Province
+from api.scope import (
+    filter_explanation,
+    filter_household_explanation,
+    filter_recommendation,
+    households_touching,
+    touches,
+)
 from api.services import Services
 from api.tokens import Principal
-from api.views import in_province, parse_plan, parse_scenario
+from api.views import parse_plan, parse_scenario
 from optimizer.documents.scenario import Household, Scenario, consistency_errors
 from optimizer.explain.decision import explain_household
 from optimizer.explain.documents import (
@@ -43,9 +57,7 @@ def plan_context(services: Services, plan_id: str) -> PlanContext:
     if ctx is not None:
         return ctx
     with services.sessions() as s:
-        row = s.get(PlanRow, row_id("plan", plan_id))
-        if row is None:
-            raise not_found("plan", plan_id)
+        row = stored(s, PlanRow, "plan", plan_id)
         scen = s.get(ScenarioRow, row.scenario_hash)
         assert scen is not None
         scenario = parse_scenario(scen.hash, scen.body)
@@ -64,15 +76,7 @@ def plan_explanation(
     pv = scope_province(who, province)
     ctx = plan_context(services, plan_id)
     out = explain_plan(ctx.scenario, ctx.plan)
-    if pv is None:
-        return out
-    inside = in_province(pv, ctx.scenario)
-    diag = ctx.plan.diagnosis
-    conflicts = [c for i, c in enumerate(out.conflicts)
-                 if i >= len(diag) or inside(diag[i].where) or diag[i].where == pv]
-    families = [f.model_copy(update={"top": [x for x in f.top if inside(x.where)]})
-                for f in out.families]
-    return out.model_copy(update={"families": families, "conflicts": conflicts})
+    return out if pv is None else filter_explanation(out, pv, ctx.scenario, ctx.plan)
 
 
 def _no_household(household: str) -> HTTPException:
@@ -100,19 +104,14 @@ def household_explanation(
     province."""
     ctx = plan_context(services, plan_id)
     touched = _household_province(ctx, household_id)
-    inside = in_province(who.province, ctx.scenario) if who.province is not None else None
-    if who.role is Role.supervisor and not (inside and any(inside(w) for w in touched if w)):
+    pv = _supervised(who)
+    if pv is not None and not touches(pv, ctx.scenario, touched):
         raise _no_household(household_id)
     try:
         out = explain_household(ctx.scenario, ctx.plan, household_id, ctx=ctx)
     except KeyError:
         raise _no_household(household_id) from None
-    if inside is None:
-        return out
-    return out.model_copy(update={
-        "alternatives": [o for o in out.alternatives if inside(o.where)],
-        "ruled_out": [r for r in out.ruled_out if inside(r.where)],
-    })
+    return out if pv is None else filter_household_explanation(out, pv, ctx.scenario)
 
 
 @router.post("/recommend", response_model=Recommendation,
@@ -140,7 +139,7 @@ def _recommend(services: Services, plan_id: str, household: Household, who: Prin
     ctx = plan_context(services, plan_id)
     pv = _supervised(who)
     if household.location not in ctx.loc_index or (
-        pv is not None and not in_province(pv, ctx.scenario)(household.location)
+        pv is not None and not touches(pv, ctx.scenario, [household.location])
     ):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=[{
             "loc": ["body", "location"], "type": "reference_error",
@@ -148,10 +147,7 @@ def _recommend(services: Services, plan_id: str, household: Household, who: Prin
     if problems := household_errors(ctx.scenario, household):
         raise unprocessable(problems)
     out = recommend(ctx.scenario, ctx.plan, household, k=k if pv is None else 1000, ctx=ctx)
-    if pv is None:
-        return out
-    inside = in_province(pv, ctx.scenario)
-    return out.model_copy(update={"options": [o for o in out.options if inside(o.where)][:k]})
+    return out if pv is None else filter_recommendation(out, pv, ctx.scenario, k)
 
 
 def household_errors(scenario: Scenario, household: Household) -> list[str]:
@@ -188,9 +184,5 @@ def fairness(
     ctx = plan_context(services, plan_id)
     scenario = ctx.scenario
     if pv is not None:
-        inside = in_province(pv, scenario)
-        keep = [h for h in scenario.households
-                if inside(h.location) or inside(ctx.decision.get(h.id, h.location))
-                or inside(ctx.link_of.get(h.id, ""))]
-        scenario = scenario.model_copy(update={"households": keep})
+        scenario = households_touching(pv, scenario, ctx.decision, ctx.link_of)
     return fairness_report(scenario, ctx.plan, by=by.value)

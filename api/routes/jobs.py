@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.body import body_schema, read_body
 from api.db.models import JobRow, JobStatus, PlanRow, SequenceRow
-from api.deps import JobsDep, Planner, ServicesDep, SessionDep, may_stop, not_found, row_id
+from api.deps import JobsDep, Planner, ServicesDep, SessionDep, may_stop, stored
 from api.errors import ERRORS
 from api.schemas import JobDetail, JobOut
-from api.submission import allocation, allocation_options, submit
+from api.submission import AllocationOptions, allocation, submit
 from api.views import parse_plan
 from optimizer.documents.scenario import Scenario
 from optimizer.documents.sequence import Sequence
@@ -24,10 +24,7 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
 
 def _job(s: Session, job_id: str) -> JobRow:
-    row = s.get(JobRow, row_id("job", job_id))
-    if row is None:
-        raise not_found("job", job_id)
-    return row
+    return stored(s, JobRow, "job", job_id)
 
 
 @router.post(
@@ -38,9 +35,7 @@ async def submit_job(
     who: Planner,
     request: Request,
     services: ServicesDep,
-    time_limit_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
-    mip_rel_gap: Annotated[float | None, Query(ge=0, le=1)] = None,
-    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 20261122,
+    options: AllocationOptions,
 ) -> Response:
     """Queue a weekly allocation of this scenario (the body); answers at once with the job id.
 
@@ -49,7 +44,6 @@ async def submit_job(
     households is 422 (nothing to plan)."""
     scenario = await read_body(request, Scenario, services.submit_pool)
     assert scenario is not None
-    options = allocation_options(services.settings, time_limit_s, mip_rel_gap, seed)
     return await submit(request, services, who.name, allocation(scenario, options))
 
 

@@ -11,11 +11,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db.models import PlanRow, ScenarioRow
-from api.deps import Planner, PlanReader, ServicesDep, SessionDep, not_found, row_id, scope_province
+from api.deps import (
+    Planner,
+    PlanReader,
+    ServicesDep,
+    SessionDep,
+    not_found,
+    scope_province,
+    stored,
+)
 from api.errors import ERRORS
 from api.schemas import MunicipalityPlan, PlanOut, PlanSummary
+from api.scope import filter_plan
 from api.store import KEY_PATTERN
-from api.views import filter_plan, gm_province, parse_plan, scenario_facts
+from api.views import gm_province, parse_plan, scenario_facts
 from optimizer.documents.scenario import Scenario
 
 router = APIRouter(prefix="/v1", tags=["plans"])
@@ -40,10 +49,7 @@ def _present(s: Session, row: PlanRow, province: str | None) -> PlanOut:
 
 
 def _plan_row(s: Session, plan_id: str) -> PlanRow:
-    row = s.get(PlanRow, row_id("plan", plan_id))
-    if row is None:
-        raise not_found("plan", plan_id)
-    return row
+    return stored(s, PlanRow, "plan", plan_id)
 
 
 @router.get("/plans", response_model=list[PlanSummary], responses=ERRORS(401, 403))

@@ -14,6 +14,7 @@ from pydantic import Field
 from api.body import body_schema, read_body
 from api.deps import QuotaReader, scope_province
 from api.errors import ERRORS, unprocessable
+from api.scope import in_pv
 from api.tokens import Principal
 from api.views import gm_province
 from optimizer.documents.bounds import MAX_PERSONS, Document
@@ -58,8 +59,8 @@ def _check(quota_status: QuotaStatus, pv: str | None, time_limit_s: float) -> Qu
         return result
     gm_pv = gm_province()
     return result.model_copy(update={
-        "provinces": [p for p in result.provinces if p.pv_code == pv],
-        "municipalities": [m for m in result.municipalities if gm_pv.get(m.gm_code) == pv],
+        "provinces": in_pv(result.provinces, pv, lambda p: p.pv_code),
+        "municipalities": in_pv(result.municipalities, pv, lambda m: gm_pv.get(m.gm_code)),
     })
 
 
@@ -93,10 +94,8 @@ def _compute(body: QuotaComputeIn, who: Principal) -> QuotaComputation:
     except ValueError as e:
         raise unprocessable([str(e)]) from None
     pv = scope_province(who, None)
-    if pv is None:
-        return result
     return result.model_copy(update={
-        "municipalities": [m for m in result.municipalities if m.pv_code == pv]})
+        "municipalities": in_pv(result.municipalities, pv, lambda m: m.pv_code)})
 
 
 @router.post("/provincial-variant", response_model=ProvincialVariant,
@@ -112,9 +111,7 @@ async def variant(
     quota_status = await read_body(request, QuotaStatus)
     assert quota_status is not None
     result = await run_in_threadpool(provincial_variant, quota_status)
-    if pv is None:
-        return result
     return result.model_copy(update={
-        "provinces": [p for p in result.provinces if p.pv_code == pv],
-        "municipalities": [m for m in result.municipalities if m.pv_code == pv],
+        "provinces": in_pv(result.provinces, pv, lambda p: p.pv_code),
+        "municipalities": in_pv(result.municipalities, pv, lambda m: m.pv_code),
     })

@@ -14,15 +14,15 @@ from api.deps import (
     PlanReader,
     ServicesDep,
     SessionDep,
-    not_found,
-    row_id,
     scope_province,
+    stored,
 )
 from api.errors import ERRORS
 from api.routes.plans import Province
 from api.schemas import JobOut, SequenceOut
+from api.scope import filter_sequence
 from api.submission import Build, JobRequest, submit
-from api.views import in_province, parse_plan, parse_scenario
+from api.views import parse_plan, parse_scenario
 from optimizer.documents.sequence import Sequence, SequenceOptions
 from optimizer.sequencing.data import input_errors
 
@@ -30,10 +30,7 @@ router = APIRouter(prefix="/v1", tags=["sequences"])
 
 
 def _plan_row(s: Session, plan_id: str) -> PlanRow:
-    row = s.get(PlanRow, row_id("plan", plan_id))
-    if row is None:
-        raise not_found("plan", plan_id)
-    return row
+    return stored(s, PlanRow, "plan", plan_id)
 
 
 def sequencing(plan_id: str, options: SequenceOptions) -> Build:
@@ -71,17 +68,6 @@ async def sequence_plan(plan_id: str, who: Planner, request: Request, services: 
     return await submit(request, services, who.name, sequencing(plan_id, opts))
 
 
-def filter_sequence(seq: Sequence, inside: object) -> Sequence:
-    """The sequence as a supervisor sees it: moves, trips and occupancy touching their province."""
-    assert callable(inside)
-    return seq.model_copy(update={
-        "moves": [m for m in seq.moves if inside(m.from_) or inside(m.to)],
-        "trips": [t for t in seq.trips if inside(t.from_) or inside(t.to)],
-        "occupancy": [o for o in seq.occupancy if inside(o.location)],
-        "diagnosis": [v for v in seq.diagnosis if any(inside(w) for w in v.where)],
-    })
-
-
 def _present(s: SessionDep, row: SequenceRow, pv: str | None) -> SequenceOut:
     seq = Sequence.model_validate_json(row.body)
     if pv is not None:
@@ -89,7 +75,7 @@ def _present(s: SessionDep, row: SequenceRow, pv: str | None) -> SequenceOut:
         assert plan is not None
         scen = s.get(ScenarioRow, plan.scenario_hash)
         assert scen is not None
-        seq = filter_sequence(seq, in_province(pv, parse_scenario(scen.hash, scen.body)))
+        seq = filter_sequence(seq, pv, parse_scenario(scen.hash, scen.body))
     return SequenceOut(id=row.id, plan_id=row.plan_id, created_at=row.created_at,
                        scope=pv or "national", sequence=seq)
 
@@ -117,7 +103,4 @@ def get_sequence(
 ) -> SequenceOut:
     """One sequence by id (the id of the job that made it)."""
     pv = scope_province(who, province)
-    row = s.get(SequenceRow, row_id("sequence", sequence_id))
-    if row is None:
-        raise not_found("sequence", sequence_id)
-    return _present(s, row, pv)
+    return _present(s, stored(s, SequenceRow, "sequence", sequence_id), pv)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 
 from api.deps import Planner, ServicesDep
 from api.errors import ERRORS
-from api.submission import allocation, allocation_options, submit
+from api.submission import AllocationOptions, allocation, submit
 from optimizer.documents.io import DocumentError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,9 +57,7 @@ async def submit_workbook(
     who: Planner,
     request: Request,
     services: ServicesDep,
-    time_limit_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
-    mip_rel_gap: Annotated[float | None, Query(ge=0, le=1)] = None,
-    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 20261122,
+    options: AllocationOptions,
 ) -> Response:
     """Queue a weekly allocation of the week in this workbook (template: ``coa-plan template``)."""
     if request.headers.get("content-type", "").split(";")[0].strip() not in (XLSX, OCTET):
@@ -74,5 +72,4 @@ async def submit_workbook(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             detail=[{"loc": cell_loc(p), "msg": p, "type": "invalid_cell"} for p in e.problems],
         ) from None
-    options = allocation_options(services.settings, time_limit_s, mip_rel_gap, seed)
     return await submit(request, services, who.name, allocation(scenario, options))

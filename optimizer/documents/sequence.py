@@ -18,6 +18,7 @@ from pydantic import ConfigDict, Field, model_validator
 from optimizer.documents.bounds import ID_PATTERN, MAX_SECONDS, Document, Seed
 from optimizer.documents.plan import Plan, StoppedBy
 from optimizer.documents.scenario import Location, Scenario
+from optimizer.rules.week import SEED
 
 
 class _Doc(Document):
@@ -110,7 +111,7 @@ class SequenceOptions(_Doc):
         "time_limit_s the same input gives the same sequence whatever the machine load. None: "
         "no work limit (the search stops on optimality or on the wall clock).",
     )
-    seed: Seed = 20261122
+    seed: Seed = SEED
     workers: Annotated[int, Field(ge=1, le=64)] = 2
     hint: bool = Field(True, description="Start CP-SAT from a greedy day-by-day sequence.")
     deterministic: bool = Field(

@@ -25,7 +25,7 @@ from optimizer.model.instance import Instance
 from optimizer.model.linear import total
 from optimizer.rules.band import band_high, band_low, band_penalty_eur
 from optimizer.rules.linking import unlinked_price
-from optimizer.rules.week import DAYS
+from optimizer.rules.week import DAYS, SEED
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class SolveOptions:
     time_limit_s: float = 60.0
     mip_rel_gap: float = 0.005
     threads: int = 1
-    seed: int = 20261122
+    seed: int = SEED
     relax: bool = False  # solve the LP relaxation only (benchmarks: the floor any solve pays)
     reduced_cost_window_eur: float = 10.0  # arcs above this LP reduced cost start fixed at zero
     lexicographic: bool = True  # weeks with broken hard rules: then minimise the soft costs alone

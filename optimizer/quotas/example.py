@@ -22,8 +22,9 @@ from optimizer.quotas.documents import (
     WaitingAt,
 )
 from optimizer.reference_data import load_locations
+from optimizer.rules.week import SEED as WEEK_SEED
 
-SEED = 20261122
+SEED = WEEK_SEED
 
 
 def example_status(

@@ -61,11 +61,11 @@ from optimizer.documents.scenario import (
 )
 from optimizer.quotas.apportion import largest_remainder
 from optimizer.reference_data import load_municipalities
+from optimizer.rules.week import DAYS, SEED
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 from optimizer.whatif.documents import RunSpec, Simulation, Site, Start, Variant
 from optimizer.whatif.inflow import TRACKS, Inflow, NewHouseholds, draw_households, make_inflow
 
-DAYS = 7
 # IND decision (weeks after arrival, uniform min..max) and chance of a permit, by track.
 DECISION: dict[str, tuple[int, int, float]] = {
     "kansrijk": (8, 30, 0.90),
@@ -79,7 +79,7 @@ ENTRY_KINDS = frozenset({"col", "gvl"})
 ARRIVAL, RESIDENT, STATUS_HOLDER, GONE = 0, 1, 2, 3
 NEVER = 1 << 30
 TRACK_ENUM = [Track(t) for t in TRACKS]
-SOLVER_SEED = 20261122
+SOLVER_SEED = SEED
 
 
 class RunError(ValueError):

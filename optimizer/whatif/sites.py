@@ -44,9 +44,9 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from optimizer.reference_data import distance_matrix_km, load_municipalities
+from optimizer.rules.week import DAYS
 from optimizer.whatif.documents import Site
 
-DAYS = 7
 AVERAGE_STAY_WEEKS = 35.0  # about 8 months (BMH 'Naar een wendbare migratieketen', 2020)
 
 
