@@ -201,7 +201,9 @@ class Worker:
         self._end(job_id, running, a, wall_s)
 
     def _end(self, job_id: str, running: _Running, a: _Attempt, wall_s: float) -> None:
-        if running.lost:
+        if running.lost and self._stopping.is_set():
+            log.info("job %s: the worker stops; the job goes back to the queue", job_id)
+        elif running.lost:
             log.warning("job %s: the lease is no longer this worker's; its result is dropped",
                         job_id)
         elif running.cancel.is_set():
