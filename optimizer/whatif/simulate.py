@@ -63,7 +63,7 @@ from optimizer.quotas.apportion import largest_remainder
 from optimizer.reference_data import load_municipalities
 from optimizer.rules.week import DAYS, SEED
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
-from optimizer.whatif.documents import RunSpec, Simulation, Site, Start, Variant
+from optimizer.whatif.documents import RunSpec, Simulation, Start, Variant
 from optimizer.whatif.inflow import TRACKS, Inflow, NewHouseholds, draw_households, make_inflow
 
 # IND decision (weeks after arrival, uniform min..max) and chance of a permit, by track.
@@ -227,6 +227,67 @@ def _decision_draws(track: np.ndarray, u_dur: np.ndarray, u_out: np.ndarray, arr
     return arrival_week + dur, u_out < p
 
 
+# -------------------------------------------------------------------------------- variants
+@dataclass(frozen=True)
+class ResolvedVariant:
+    """A variant's fields resolved against its start week: everything the simulation applies
+    of it, in one place (adding a variant field means resolving it here)."""
+
+    policy: Policy
+    close_week: dict[int, int]
+    """Start location index -> the horizon week it closes (closures by id or name)."""
+    site_weeks: list[int]
+    """Horizon week each new site opens."""
+    national_quota: int | None
+    """The half-year's national quota, scaled to the run (None: the start week's quotas)."""
+
+
+def variant_problems(start: Scenario, variant: Variant, where: str,
+                     horizon: int | None = None) -> list[str]:
+    """What in ``variant`` does not fit ``start`` (``where`` is the field path of the variant,
+    e.g. ``variants[0]``); ``horizon`` limits ISO opening weeks to the run."""
+    known = {loc.id for loc in start.locations} | {loc.name for loc in start.locations}
+    problems = [
+        f"{where}.closures[{j}].location: {c.location!r} is not a location of the start "
+        f"scenario (give its id, e.g. 'L012', or its name)"
+        for j, c in enumerate(variant.closures) if c.location not in known
+    ]
+    weeks = horizon_weeks_of(start, horizon or 520)
+    for j, s in enumerate(variant.sites):
+        if isinstance(s.opening_week, str) and s.opening_week not in weeks:
+            span = (f"within the horizon ({start.week} + {horizon} weeks)" if horizon
+                    else f"on or after the start week {start.week} (within ten years)")
+            problems.append(f"{where}.sites[{j}].opening_week: {s.opening_week!r} is not {span}")
+    return problems
+
+
+def resolve_variant(start: Scenario, variant: Variant, sim: Simulation, scale: float,
+                    where: str | None = None) -> ResolvedVariant:
+    """The variant applied to its start week, or :class:`RunError` with every problem."""
+    if problems := variant_problems(start, variant, where or f"variants[{variant.name}]"):
+        raise RunError("; ".join(problems))
+    by_key = {loc.id: i for i, loc in enumerate(start.locations)}
+    by_key.update({loc.name: i for i, loc in enumerate(start.locations)})
+    close: dict[int, int] = {}
+    for c in variant.closures:
+        i = by_key[c.location]
+        close[i] = min(close.get(i, c.week), c.week)
+    weeks = horizon_weeks_of(start, 520)
+    return ResolvedVariant(
+        policy=Policy(
+            occupancy_min=variant.occupancy_min,
+            occupancy_max=variant.occupancy_max,
+            rebalance_candidates=0,
+            link_candidates=sim.link_candidates,
+        ),
+        close_week=close,
+        site_weeks=[w if isinstance(w, int) else weeks[w]
+                    for w in (s.opening_week for s in variant.sites)],
+        national_quota=(round(variant.national_quota * scale)
+                        if variant.national_quota is not None else None),
+    )
+
+
 # ----------------------------------------------------------------------------------- simulation
 class Simulator:
     """One run: a start scenario, a variant, an inflow and a seed, week after week."""
@@ -248,12 +309,8 @@ class Simulator:
         self.sim = sim
         self.scale = scale
         self.validate = validate
-        self.policy = Policy(
-            occupancy_min=variant.occupancy_min,
-            occupancy_max=variant.occupancy_max,
-            rebalance_candidates=0,
-            link_candidates=sim.link_candidates,
-        )
+        self.resolved = resolve_variant(start, variant, sim, scale)
+        self.policy = self.resolved.policy
         self.opts = SolveOptions(
             time_limit_s=sim.time_limit_s, mip_rel_gap=sim.mip_rel_gap, threads=1, seed=SOLVER_SEED
         )
@@ -263,34 +320,14 @@ class Simulator:
         self._init_households()
 
     # ---------------------------------------------------------------------------- initialisation
-    def _site_week(self, site: Site, i: int) -> int:
-        w = site.opening_week
-        if isinstance(w, int):
-            return w
-        for t in range(0, 520):
-            if iso_add(self.start.week, t)[0] == w:
-                return t
-        raise RunError(
-            f"variants[{self.variant.name}].sites[{i}].opening_week: {w!r} is before "
-            f"the start week {self.start.week} or too far after it"
-        )
-
     def _init_locations(self) -> None:
         s, v = self.start, self.variant
         n0 = len(s.locations)
         sites = v.sites
         ids = [loc.id for loc in s.locations] + [f"NEW{j + 1:02d}" for j in range(len(sites))]
         close = np.full(n0 + len(sites), NEVER, dtype=np.int64)
-        by_key = {loc.id: i for i, loc in enumerate(s.locations)}
-        by_key.update({loc.name: i for i, loc in enumerate(s.locations)})
-        for j, c in enumerate(v.closures):
-            i = by_key.get(c.location)
-            if i is None:
-                raise RunError(
-                    f"variants[{v.name}].closures[{j}].location: {c.location!r} is not a location "
-                    f"of the start scenario (give its id, e.g. 'L012', or its name)"
-                )
-            close[i] = min(close[i], c.week)
+        for i, week in self.resolved.close_week.items():
+            close[i] = week
         for i, loc in enumerate(s.locations):
             if loc.closing:
                 close[i] = 0
@@ -316,7 +353,7 @@ class Simulator:
                 [loc.school_nearby for loc in s.locations] + [x.school_nearby for x in sites]
             ),
             open_week=np.array(
-                [0] * n0 + [self._site_week(x, j) for j, x in enumerate(sites)], dtype=np.int64
+                [0] * n0 + self.resolved.site_weeks, dtype=np.int64
             ),
             close_week=close,
             fixed_eur_week=np.array([0.0] * n0 + [x.fixed_eur_per_week * sc for x in sites]),
@@ -334,8 +371,8 @@ class Simulator:
         self.quota = np.array([m.quota for m in s.municipalities], dtype=np.int64)
         self.housed = np.array([m.housed for m in s.municipalities], dtype=np.int64)
         self.linked = np.zeros(len(self.gm_codes), dtype=np.int64)  # from the households below
-        if self.variant.national_quota is not None:
-            self.base_total = round(self.variant.national_quota * self.scale)
+        if self.resolved.national_quota is not None:
+            self.base_total = self.resolved.national_quota
             self.quota = self._apportion(self.base_total)
         else:
             self.base_total = int(self.quota.sum())
@@ -772,24 +809,11 @@ def run_one(spec: RunSpec, variant: Variant, inflow: str, seed: int) -> RunResul
 
 
 def check_variants(spec: RunSpec, start: Scenario) -> list[str]:
-    """Problems of the variants against the start scenario (closures, ISO opening weeks)."""
-    known = {loc.id for loc in start.locations} | {loc.name for loc in start.locations}
-    labels = {iso_add(start.week, t)[0] for t in range(spec.horizon_weeks)}
-    errors = []
-    for i, v in enumerate(spec.variants):
-        for j, c in enumerate(v.closures):
-            if c.location not in known:
-                errors.append(
-                    f"variants[{i}].closures[{j}].location: {c.location!r} is not a location of "
-                    f"the start scenario (give its id, e.g. 'L012', or its name)"
-                )
-        for j, s in enumerate(v.sites):
-            if isinstance(s.opening_week, str) and s.opening_week not in labels:
-                errors.append(
-                    f"variants[{i}].sites[{j}].opening_week: {s.opening_week!r} is not within the "
-                    f"horizon ({start.week} + {spec.horizon_weeks} weeks)"
-                )
-    return errors
+    """Problems of the variants against the start scenario (closures, ISO opening weeks): the
+    one place variants are validated, by :func:`variant_problems` as the simulation applies
+    them."""
+    return [p for i, v in enumerate(spec.variants)
+            for p in variant_problems(start, v, f"variants[{i}]", spec.horizon_weeks)]
 
 
 def horizon_weeks_of(start: Scenario, horizon: int) -> dict[str, int]:
