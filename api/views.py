@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from sqlalchemy.orm import Session
+
 from api.cache import LRU
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
@@ -53,3 +55,15 @@ _SCENARIOS: LRU[str, Scenario] = LRU(16)
 def parse_scenario(scenario_hash: str, body: str) -> Scenario:
     """Parse a stored scenario once per content hash (scenarios never change)."""
     return _SCENARIOS.get_or_build(scenario_hash, lambda: Scenario.model_validate_json(body))
+
+
+def stored_plan(s: Session, plan_id: str) -> tuple[Plan, Scenario, str]:
+    """A stored plan and its scenario, parsed (cached), and the scenario's storage key; the one
+    404 for an unknown plan."""
+    from api.db.models import PlanRow, ScenarioRow
+    from api.deps import stored
+
+    row = stored(s, PlanRow, "plan", plan_id)
+    scen = s.get(ScenarioRow, row.scenario_hash)
+    assert scen is not None
+    return parse_plan(row.id, row.body), parse_scenario(scen.hash, scen.body), scen.hash

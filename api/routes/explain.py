@@ -14,14 +14,12 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.body import body_schema, read_body
 from api.core.config import Role
-from api.db.models import PlanRow, ScenarioRow
 from api.deps import (
     PlanReader,
     QuotaReader,
     ServicesDep,
     scope_province,
     shown,
-    stored,
 )
 from api.errors import ERRORS, unprocessable
 from api.routes.plans import Province
@@ -34,7 +32,7 @@ from api.scope import (
 )
 from api.services import Services
 from api.tokens import Principal
-from api.views import parse_plan, parse_scenario
+from api.views import stored_plan
 from optimizer.documents.scenario import Household, Scenario, consistency_errors
 from optimizer.explain.decision import explain_household
 from optimizer.explain.documents import (
@@ -57,11 +55,7 @@ def plan_context(services: Services, plan_id: str) -> PlanContext:
     if ctx is not None:
         return ctx
     with services.sessions() as s:
-        row = stored(s, PlanRow, "plan", plan_id)
-        scen = s.get(ScenarioRow, row.scenario_hash)
-        assert scen is not None
-        scenario = parse_scenario(scen.hash, scen.body)
-        plan = parse_plan(row.id, row.body)
+        plan, scenario, _ = stored_plan(s, plan_id)
     ctx = PlanContext.build(scenario, plan)
     services.contexts.put(plan_id, ctx)
     return ctx

@@ -22,7 +22,7 @@ from api.routes.plans import Province
 from api.schemas import JobOut, SequenceOut
 from api.scope import filter_sequence
 from api.submission import Build, JobRequest, submit
-from api.views import parse_plan, parse_scenario
+from api.views import parse_scenario, stored_plan
 from optimizer.documents.sequence import Sequence, SequenceOptions
 from optimizer.sequencing.data import input_errors
 
@@ -38,15 +38,11 @@ def sequencing(plan_id: str, options: SequenceOptions) -> Build:
     (422 naming the field)."""
 
     def build(s: Session) -> JobRequest | list[str]:
-        plan_row = _plan_row(s, plan_id)
-        scenario_row = s.get(ScenarioRow, plan_row.scenario_hash)
-        assert scenario_row is not None
-        scenario = parse_scenario(scenario_row.hash, scenario_row.body)
-        plan = parse_plan(plan_row.id, plan_row.body)
+        plan, scenario, key = stored_plan(s, plan_id)
         if errors := input_errors(scenario, plan, options):
             return [e.removeprefix("options.") for e in errors]
-        return JobRequest("sequence", options.model_dump(mode="json"),
-                          scenario_hash=scenario_row.hash, plan_id=plan_id)
+        return JobRequest("sequence", options.model_dump(mode="json"), scenario_hash=key,
+                          plan_id=plan_id)
 
     return build
 
