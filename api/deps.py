@@ -6,7 +6,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -105,6 +105,12 @@ def may_stop(principal: Principal, owner: str) -> None:
             status.HTTP_403_FORBIDDEN,
             detail="only the job's owner or an admin may stop it",
         )
+
+
+Province = Annotated[
+    str | None, Query(pattern=r"^PV[0-9]{2}$", description="limit lists to a pv_code")
+]
+"""The ``province`` query parameter of every route a supervisor reads (see ``scope_province``)."""
 
 
 def scope_province(principal: Principal, asked: str | None) -> str | None:

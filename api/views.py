@@ -9,6 +9,8 @@ from functools import lru_cache
 from sqlalchemy.orm import Session
 
 from api.cache import LRU
+from api.db.models import PlanRow, ScenarioRow
+from api.deps import stored
 from optimizer.documents.plan import Plan
 from optimizer.documents.scenario import Scenario
 from optimizer.reference_data import load_municipalities
@@ -60,9 +62,6 @@ def parse_scenario(scenario_hash: str, body: str) -> Scenario:
 def stored_plan(s: Session, plan_id: str) -> tuple[Plan, Scenario, str]:
     """A stored plan and its scenario, parsed (cached), and the scenario's storage key; the one
     404 for an unknown plan."""
-    from api.db.models import PlanRow, ScenarioRow
-    from api.deps import stored
-
     row = stored(s, PlanRow, "plan", plan_id)
     scen = s.get(ScenarioRow, row.scenario_hash)
     assert scen is not None

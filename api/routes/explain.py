@@ -16,13 +16,13 @@ from api.body import body_schema, read_body
 from api.core.config import Role
 from api.deps import (
     PlanReader,
+    Province,
     QuotaReader,
     ServicesDep,
     scope_province,
     shown,
 )
 from api.errors import ERRORS, unprocessable
-from api.routes.plans import Province
 from api.scope import (
     filter_explanation,
     filter_household_explanation,

@@ -14,6 +14,7 @@ from api.db.models import PlanRow, ScenarioRow
 from api.deps import (
     Planner,
     PlanReader,
+    Province,
     ServicesDep,
     SessionDep,
     not_found,
@@ -28,10 +29,6 @@ from api.views import gm_province, parse_plan, scenario_facts
 from optimizer.documents.scenario import Scenario
 
 router = APIRouter(prefix="/v1", tags=["plans"])
-
-Province = Annotated[
-    str | None, Query(pattern=r"^PV[0-9]{2}$", description="limit lists to a pv_code")
-]
 
 
 def _present(s: Session, row: PlanRow, province: str | None) -> PlanOut:

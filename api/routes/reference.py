@@ -7,9 +7,8 @@ from functools import lru_cache
 
 from fastapi import APIRouter, Response
 
-from api.deps import AnyUser, scope_province
+from api.deps import AnyUser, Province, scope_province
 from api.errors import ERRORS
-from api.routes.plans import Province
 from api.schemas import LocationOut, MunicipalityOut, ProvinceOut
 from optimizer.reference_data import (
     data_dir,

@@ -12,13 +12,13 @@ from api.db.models import PlanRow, ScenarioRow, SequenceRow
 from api.deps import (
     Planner,
     PlanReader,
+    Province,
     ServicesDep,
     SessionDep,
     scope_province,
     stored,
 )
 from api.errors import ERRORS
-from api.routes.plans import Province
 from api.schemas import JobOut, SequenceOut
 from api.scope import filter_sequence
 from api.submission import Build, JobRequest, submit

@@ -121,6 +121,15 @@ def test_the_core_never_imports_the_service() -> None:
     assert {m: d for m, d in bad.items() if d} == {}
 
 
+def test_routes_never_import_each_other_and_the_service_has_no_cycle() -> None:
+    """Shared route pieces live in api/deps.py, api/submission.py, api/scope.py, api/views.py."""
+    graph = import_graph("api")
+    across = {m: sorted(d for d in deps if d.startswith("api.routes.") and d != m)
+              for m, deps in graph.items() if m.startswith("api.routes.")}
+    assert {m: d for m, d in across.items() if d} == {}
+    assert _cycles(graph) == []
+
+
 def test_rules_kpis_evaluate_and_explanations_load_no_solver() -> None:
     code = (
         "import optimizer.explain.options, optimizer.kpis, optimizer.evaluate, optimizer.rules, sys;"
