@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -52,16 +51,11 @@ def _wait(base: str, job_id: str, states: tuple[str, ...], timeout: float) -> di
     raise AssertionError(f"job {job_id} not in {states} after {timeout}s: {body}")
 
 
-@pytest.fixture
-def pg_url(db_url: str) -> Iterator[str]:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("several processes on one database: the PostgreSQL variant")
-    yield db_url
-
-
 @pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # several machines: PostgreSQL
 def test_two_api_processes_and_two_workers_run_each_job_exactly_once(
-        pg_url: str, tmp_path: Path) -> None:
+        db_url: str, tmp_path: Path) -> None:
+    pg_url = db_url
     tokens = [t[1].model_dump(mode="json") for t in TOKENS.values()]
     log = tmp_path / "cluster.log"
     a, base_a = start_server(pg_url, tokens, log, env=ENV)
