@@ -102,11 +102,6 @@ class JobManager:
         if self._watcher is not None:
             self._watcher.join(timeout)
 
-    def recover(self) -> None:
-        """Jobs a previous process left: see :meth:`api.worker.Worker.recover`."""
-        if self.worker is not None:
-            self.worker.recover()
-
     def _watch(self) -> None:
         seen: object = None
         while not self._stop.wait(self.watch_s):
