@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -150,10 +150,11 @@ def row_id(what: str, key: str) -> str:
 Row = TypeVar("Row")
 
 
-def stored(s: Session, model: type[Row], what: str, key: str) -> Row:
+def stored(s: Session, model: type[Row], what: str, key: str, *options: Any) -> Row:
     """The stored row ``key`` of ``model``, or the one 404 (also for a key that cannot be an
-    id); ``what`` names the object in the message."""
-    row = s.get(model, row_id(what, key))
+    id); ``what`` names the object in the message; ``options`` are loader options (e.g. a
+    deferred body)."""
+    row = s.get(model, row_id(what, key), options=list(options))
     if row is None:
         raise not_found(what, key)
     return row

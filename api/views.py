@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from api.cache import LRU
 from api.db.models import PlanRow, ScenarioRow
@@ -33,36 +33,49 @@ def gm_province() -> dict[str, str]:
     return dict(zip(df["gm_code"], df["pv_code"], strict=True))
 
 
-@lru_cache(maxsize=32)
-def scenario_facts(scenario_hash: str, body: str) -> ScenarioFacts:
-    """Parse a stored scenario once per hash."""
-    s = Scenario.model_validate_json(body)
+def _facts(body: str) -> ScenarioFacts:
+    sc = Scenario.model_validate_json(body)
     return ScenarioFacts(
-        occupancy_min=s.policy.occupancy_min,
-        occupancy_max=s.policy.occupancy_max,
-        location_gm={loc.id: loc.gm_code for loc in s.locations},
-        household_location={h.id: h.location for h in s.households},
+        occupancy_min=sc.policy.occupancy_min,
+        occupancy_max=sc.policy.occupancy_max,
+        location_gm={loc.id: loc.gm_code for loc in sc.locations},
+        household_location={h.id: h.location for h in sc.households},
     )
 
 
-@lru_cache(maxsize=64)
-def parse_plan(plan_id: str, body: str) -> Plan:
-    """Parse a stored plan once per id (plans never change)."""
-    return Plan.model_validate_json(body)
-
-
+# Stored plans and scenarios never change, so they are parsed once per key. The key is looked up
+# before the body is read: a national body is megabytes that a hit need not fetch, hash or compare.
+_PLANS: LRU[str, Plan] = LRU(16)
 _SCENARIOS: LRU[str, Scenario] = LRU(16)
+_FACTS: LRU[str, ScenarioFacts] = LRU(32)
+LIGHT_PLAN = defer(PlanRow.body)
+"""Loader option for a plan row whose body is read only if its parse is not cached."""
 
 
-def parse_scenario(scenario_hash: str, body: str) -> Scenario:
-    """Parse a stored scenario once per content hash (scenarios never change)."""
-    return _SCENARIOS.get_or_build(scenario_hash, lambda: Scenario.model_validate_json(body))
+def _scenario_body(s: Session, scenario_hash: str) -> str:
+    row = s.get(ScenarioRow, scenario_hash)
+    assert row is not None, scenario_hash  # a plan's scenario is stored before the plan
+    return row.body
+
+
+def plan_of(row: PlanRow) -> Plan:
+    """The parsed plan of a stored row (its body is read on a cache miss only)."""
+    return _PLANS.get_or_build(row.id, lambda: Plan.model_validate_json(row.body))
+
+
+def scenario_of(s: Session, scenario_hash: str) -> Scenario:
+    """The parsed stored scenario ``scenario_hash``."""
+    return _SCENARIOS.get_or_build(
+        scenario_hash, lambda: Scenario.model_validate_json(_scenario_body(s, scenario_hash)))
+
+
+def facts_of(s: Session, scenario_hash: str) -> ScenarioFacts:
+    """The facts of stored scenario ``scenario_hash`` needed to present its plans."""
+    return _FACTS.get_or_build(scenario_hash, lambda: _facts(_scenario_body(s, scenario_hash)))
 
 
 def stored_plan(s: Session, plan_id: str) -> tuple[Plan, Scenario, str]:
     """A stored plan and its scenario, parsed (cached), and the scenario's storage key; the one
     404 for an unknown plan."""
-    row = stored(s, PlanRow, "plan", plan_id)
-    scen = s.get(ScenarioRow, row.scenario_hash)
-    assert scen is not None
-    return parse_plan(row.id, row.body), parse_scenario(scen.hash, scen.body), scen.hash
+    row = stored(s, PlanRow, "plan", plan_id, LIGHT_PLAN)
+    return plan_of(row), scenario_of(s, row.scenario_hash), row.scenario_hash

@@ -16,7 +16,7 @@ from api.deps import JobsDep, Planner, ServicesDep, SessionDep, may_stop, stored
 from api.errors import ERRORS
 from api.schemas import JobDetail, JobOut
 from api.submission import AllocationOptions, allocation, submit
-from api.views import parse_plan
+from api.views import LIGHT_PLAN, plan_of
 from optimizer.documents.scenario import Scenario
 from optimizer.documents.sequence import Sequence
 
@@ -83,8 +83,10 @@ def _render_job(sessions: sessionmaker[Session], job_id: str) -> bytes:
         if row.kind == "sequence":
             if row.status == JobStatus.done and (seq := s.get(SequenceRow, row.id)) is not None:
                 out.sequence = Sequence.model_validate_json(seq.body)
-        elif row.plan_id is not None and (plan := s.get(PlanRow, row.plan_id)) is not None:
-            out.plan = parse_plan(plan.id, plan.body)
+        elif row.plan_id is not None and (
+            plan := s.get(PlanRow, row.plan_id, options=[LIGHT_PLAN])
+        ) is not None:
+            out.plan = plan_of(plan)
     return out.model_dump_json(by_alias=True).encode()
 
 

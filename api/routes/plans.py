@@ -25,17 +25,15 @@ from api.errors import ERRORS
 from api.schemas import MunicipalityPlan, PlanOut, PlanSummary
 from api.scope import filter_plan
 from api.store import KEY_PATTERN
-from api.views import gm_province, parse_plan, scenario_facts
+from api.views import LIGHT_PLAN, facts_of, gm_province, plan_of
 from optimizer.documents.scenario import Scenario
 
 router = APIRouter(prefix="/v1", tags=["plans"])
 
 
 def _present(s: Session, row: PlanRow, province: str | None) -> PlanOut:
-    scenario = s.get(ScenarioRow, row.scenario_hash)
-    assert scenario is not None
-    facts = scenario_facts(scenario.hash, scenario.body)
-    plan = parse_plan(row.id, row.body)
+    facts = facts_of(s, row.scenario_hash)
+    plan = plan_of(row)
     if province is not None:
         plan = filter_plan(plan, province, facts)
     return PlanOut(
@@ -46,7 +44,7 @@ def _present(s: Session, row: PlanRow, province: str | None) -> PlanOut:
 
 
 def _plan_row(s: Session, plan_id: str) -> PlanRow:
-    return stored(s, PlanRow, "plan", plan_id)
+    return stored(s, PlanRow, "plan", plan_id, LIGHT_PLAN)
 
 
 @router.get("/plans", response_model=list[PlanSummary], responses=ERRORS(401, 403))
@@ -108,7 +106,7 @@ def municipality_plan(
     pv_code = gm_province().get(gm_code)
     if pv_code is None or (who.province is not None and who.province != pv_code):
         raise not_found("municipality", gm_code)
-    plan = parse_plan(plan_id, _plan_row(s, plan_id).body)
+    plan = plan_of(_plan_row(s, plan_id))
     kpi = next((k for k in plan.kpis.municipalities if k.gm_code == gm_code), None)
     return MunicipalityPlan(
         plan_id=plan_id, gm_code=gm_code, pv_code=pv_code, kpi=kpi,

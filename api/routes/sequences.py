@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.body import body_schema, read_body
-from api.db.models import PlanRow, ScenarioRow, SequenceRow
+from api.db.models import PlanRow, SequenceRow
 from api.deps import (
     Planner,
     PlanReader,
@@ -22,7 +22,7 @@ from api.errors import ERRORS
 from api.schemas import JobOut, SequenceOut
 from api.scope import filter_sequence
 from api.submission import Build, JobRequest, submit
-from api.views import parse_scenario, stored_plan
+from api.views import LIGHT_PLAN, scenario_of, stored_plan
 from optimizer.documents.sequence import Sequence, SequenceOptions
 from optimizer.sequencing.data import input_errors
 
@@ -67,11 +67,9 @@ async def sequence_plan(plan_id: str, who: Planner, request: Request, services: 
 def _present(s: SessionDep, row: SequenceRow, pv: str | None) -> SequenceOut:
     seq = Sequence.model_validate_json(row.body)
     if pv is not None:
-        plan = s.get(PlanRow, row.plan_id)
+        plan = s.get(PlanRow, row.plan_id, options=[LIGHT_PLAN])
         assert plan is not None
-        scen = s.get(ScenarioRow, plan.scenario_hash)
-        assert scen is not None
-        seq = filter_sequence(seq, pv, parse_scenario(scen.hash, scen.body))
+        seq = filter_sequence(seq, pv, scenario_of(s, plan.scenario_hash))
     return SequenceOut(id=row.id, plan_id=row.plan_id, created_at=row.created_at,
                        scope=pv or "national", sequence=seq)
 
