@@ -1,9 +1,15 @@
 """Bounded load run of the service on loopback: 50 concurrent readers, job submission under load.
 
 Starts ``uvicorn api.asgi:app`` on 127.0.0.1 (a throw-away SQLite file), stores one plan, then runs
-50 concurrent clients reading GET /v1/jobs and GET /v1/plans/latest (bounded by a request count and
-a wall-clock limit) while one client submits small scenarios. Prints p50/p95/p99, throughput and
-the service's CPU time per request.
+50 concurrent clients reading GET /v1/jobs, /v1/plans/latest, /v1/plans/{id} and /v1/jobs/{id}
+(bounded by a request count and a wall-clock limit) while one client submits small scenarios.
+Prints p50/p95/p99 per route, throughput and the service's CPU time per request.
+
+Each reader pauses between its requests for a random time (exponential, mean ``--think-ms``,
+100 ms by default: 50 people each sending ten requests a second, about 450 requests/s), on its
+own clock, so requests arrive as from independent people. ``--think-ms 0`` is a closed loop (each
+reader sends its next request the moment the last is answered): a capacity test, where the
+latency is the number of readers divided by the throughput whatever the service does.
 
 The load generator shares the machine with the service, so it must be cheap: by default each
 client is one keep-alive HTTP/1.1 connection driven by plain asyncio streams (``--client raw``).
@@ -11,7 +17,7 @@ client is one keep-alive HTTP/1.1 connection driven by plain asyncio streams (``
 of CPU per request and then dominates the measured latency.
 
     .venv/bin/python benchmarks/bench_api_load.py [--clients 50] [--requests 3000] [--submits 20]
-        [--postgres [DSN]] [--processes N]
+        [--think-ms 100] [--postgres [DSN]] [--processes N]
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -170,7 +177,8 @@ async def _load(connect: Any, clients: int, requests: int, submits: int, limit_s
                 think_s: float = 0.0) -> int:
     """``clients`` readers and one submitter, each on a connection from ``connect()``. Every
     answer has its audit row committed first (the durable audit of issue 13). With ``think_s``
-    each reader pauses that long between its requests (people reading, not a closed loop)."""
+    each reader pauses between its requests for a random time of that mean (exponential, seeded
+    per reader: people reading, each on their own clock, not a closed loop and not in step)."""
     paths = paths or ["/v1/jobs", "/v1/plans/latest"]
     by_path: dict[str, list[float]] = {p: [] for p in paths}
     read_lat: list[float] = []
@@ -183,6 +191,9 @@ async def _load(connect: Any, clients: int, requests: int, submits: int, limit_s
     async def reader(i: int) -> None:
         nonlocal left
         conn, k = connect(), i
+        pause = random.Random(i)
+        if think_s:  # readers start at random moments, as people do
+            await asyncio.sleep(pause.uniform(0, think_s))
         while left > 0 and time.monotonic() < deadline:
             left -= 1
             t0 = time.perf_counter()
@@ -193,7 +204,7 @@ async def _load(connect: Any, clients: int, requests: int, submits: int, limit_s
             codes[code] = codes.get(code, 0) + 1
             k += 1
             if think_s:
-                await asyncio.sleep(think_s)
+                await asyncio.sleep(pause.expovariate(1 / think_s))
 
     async def submitter() -> None:
         conn = connect()
@@ -235,9 +246,9 @@ def main() -> int:
     ap.add_argument("--submits", type=int, default=20)
     ap.add_argument("--time-limit", type=float, default=90.0)
     ap.add_argument("--client", choices=["raw", "httpx"], default="raw")
-    ap.add_argument("--think-ms", type=float, default=0.0,
-                    help="pause of each reader between its requests (0: a closed loop, where "
-                    "latency is clients / throughput)")
+    ap.add_argument("--think-ms", type=float, default=100.0,
+                    help="mean pause of each reader between its requests, exponential (0: a closed "
+                    "loop, where latency is clients / throughput)")
     ap.add_argument("--postgres", metavar="DSN", nargs="?", const="postgresql://postgres@127.0.0.1/test",
                     help="run the service on this PostgreSQL (an own schema, dropped afterwards) "
                     "instead of a throw-away SQLite file")
