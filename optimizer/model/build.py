@@ -18,7 +18,7 @@ import pyomo.environ as pyo
 
 from optimizer.model.families.registry import BUILDERS, PRICED
 from optimizer.model.instance import Instance
-from optimizer.model.linear import lin, total
+from optimizer.model.linear import lin, total, value_of
 
 COST_FAMILIES = PRICED
 """Every family with a ``cost_<name>`` in the objective (elastic hard and soft), registry order."""
@@ -50,6 +50,10 @@ def add_variables(m: pyo.ConcreteModel, inst: Instance) -> None:
         domain=pyo.NonNegativeIntegers,
         bounds=lambda _m, k: (0, cls[int(inst.link_class[k])].n),
     )
+    # the same variables as plain lists: ``m.v_place[a]`` goes through Pyomo's index lookup,
+    # about a microsecond each, and the builders and the solve ask for millions of them
+    m.place_vars = list(m.v_place.values())
+    m.link_vars = list(m.v_link.values())
 
 
 def add_end_of_week(m: pyo.ConcreteModel, inst: Instance) -> None:
@@ -59,8 +63,8 @@ def add_end_of_week(m: pyo.ConcreteModel, inst: Instance) -> None:
         d = int(inst.arc_dest[a])
         if d == cls.key.origin:
             continue
-        terms[d].append((cls.persons, m.v_place[a]))
-        terms[cls.key.origin].append((-cls.persons, m.v_place[a]))
+        terms[d].append((cls.persons, m.place_vars[a]))
+        terms[cls.key.origin].append((-cls.persons, m.place_vars[a]))
     for c in inst.classes_with_role("arrival"):
         terms[inst.classes[c].key.origin].append((-inst.classes[c].persons, m.v_unplaced[c]))
     n = len(inst.locations)
@@ -84,4 +88,4 @@ def create_model(inst: Instance) -> pyo.ConcreteModel:
 
 def cost_breakdown(m: pyo.ConcreteModel) -> dict[str, float]:
     """Euros per family at the loaded solution; sums exactly to the objective."""
-    return {name: float(pyo.value(getattr(m, f"cost_{name}"))) for name in COST_FAMILIES}
+    return {name: value_of(getattr(m, f"cost_{name}")) for name in COST_FAMILIES}

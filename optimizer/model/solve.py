@@ -126,7 +126,7 @@ def _end_and_linked(m: pyo.ConcreteModel, inst: Instance) -> tuple[np.ndarray, n
     """End-of-week persons per location and persons linked per municipality, from the decisions
     (vectorised: evaluating the Pyomo expressions one by one costs about a second nationally)."""
     persons = np.array([c.persons for c in inst.classes], dtype=float)
-    x = np.array([m.v_place[a].value or 0.0 for a in range(inst.n_arcs)], dtype=float)
+    x = np.array([m.place_vars[a].value or 0.0 for a in range(inst.n_arcs)], dtype=float)
     origin = np.array([c.key.origin for c in inst.classes], dtype=int)[inst.arc_class]
     moved = (inst.arc_dest != origin) * x * persons[inst.arc_class]
     end = np.array([loc.residents for loc in inst.locations], dtype=float)
@@ -136,7 +136,7 @@ def _end_and_linked(m: pyo.ConcreteModel, inst: Instance) -> tuple[np.ndarray, n
         end[inst.classes[c].key.origin] -= persons[c] * (v.value or 0.0)
     linked = np.zeros(len(inst.gm_codes))
     if inst.n_links:
-        y = np.array([m.v_link[k].value or 0.0 for k in range(inst.n_links)], dtype=float)
+        y = np.array([m.link_vars[k].value or 0.0 for k in range(inst.n_links)], dtype=float)
         np.add.at(linked, inst.link_gm, y * persons[inst.link_class])
     return end, linked
 
@@ -169,7 +169,7 @@ def _repair_within_gap(m: pyo.ConcreteModel, inst: Instance) -> None:
                 )
                 if arc_eur[a] + band >= p.unplaced_eur_per_person * cls.persons:
                     break
-                m.v_place[a].set_value(round(m.v_place[a].value or 0.0) + 1)
+                m.place_vars[a].set_value(round(m.place_vars[a].value or 0.0) + 1)
                 left -= 1
                 end[d] += cls.persons  # (an unplaced household was already off its origin)
                 changed = True
@@ -178,7 +178,7 @@ def _repair_within_gap(m: pyo.ConcreteModel, inst: Instance) -> None:
         pace = inst.pace_target
         taken = np.zeros(len(inst.classes))
         for k in range(inst.n_links):
-            taken[int(inst.link_class[k])] += round(m.v_link[k].value or 0.0)
+            taken[int(inst.link_class[k])] += round(m.link_vars[k].value or 0.0)
         for c in inst.classes_with_role("link"):
             cls = inst.classes[c]
             wait = cls.persons * unlinked_price(p, cls.key.wait_weeks, cls.key.late)
@@ -198,7 +198,7 @@ def _repair_within_gap(m: pyo.ConcreteModel, inst: Instance) -> None:
                         best, best_eur = k, eur
                 if best < 0:
                     break
-                m.v_link[best].set_value(round(m.v_link[best].value or 0.0) + 1)
+                m.link_vars[best].set_value(round(m.link_vars[best].value or 0.0) + 1)
                 linked[int(inst.link_gm[best])] += cls.persons
                 taken[c] += 1
                 changed = True
@@ -221,8 +221,8 @@ def _round_per_class(m: pyo.ConcreteModel, inst: Instance) -> None:
     eps = 1e-6
     persons = np.array([c.persons for c in inst.classes], dtype=float)
     origin = np.array([c.key.origin for c in inst.classes], dtype=int)
-    x = np.array([m.v_place[a].value or 0.0 for a in range(inst.n_arcs)], dtype=float)
-    y = np.array([m.v_link[k].value or 0.0 for k in range(inst.n_links)], dtype=float)
+    x = np.array([m.place_vars[a].value or 0.0 for a in range(inst.n_arcs)], dtype=float)
+    y = np.array([m.link_vars[k].value or 0.0 for k in range(inst.n_links)], dtype=float)
     xf = np.floor(x + eps)
     yf = np.floor(y + eps)
     left = np.array([c.n for c in inst.classes], dtype=float)  # households not yet decided
@@ -310,9 +310,9 @@ def _round_per_class(m: pyo.ConcreteModel, inst: Instance) -> None:
         if left[c] >= 1:
             v.set_value((v.value or 0.0) + left[c], skip_validation=True)
     for a in range(inst.n_arcs):
-        m.v_place[a].set_value(float(xf[a]), skip_validation=True)
+        m.place_vars[a].set_value(float(xf[a]), skip_validation=True)
     for k in range(inst.n_links):
-        m.v_link[k].set_value(float(yf[k]), skip_validation=True)
+        m.link_vars[k].set_value(float(yf[k]), skip_validation=True)
     _tighten_slacks(m, inst)
     _repair_within_gap(m, inst)
 
@@ -406,11 +406,11 @@ def _improve_by_moves(
     Ties keep the plan; the classes are visited in order, so the result is deterministic."""
     pr = _Prices(m, inst, cm)
     persons = np.array([c.persons for c in inst.classes], dtype=float)
-    x = np.array([round(m.v_place[a].value or 0.0) for a in range(inst.n_arcs)], dtype=float)
-    y = np.array([round(m.v_link[k].value or 0.0) for k in range(inst.n_links)], dtype=float)
-    ccol = cm.cols([m.v_place[a] for a in range(inst.n_arcs)])
+    x = np.array([round(m.place_vars[a].value or 0.0) for a in range(inst.n_arcs)], dtype=float)
+    y = np.array([round(m.link_vars[k].value or 0.0) for k in range(inst.n_links)], dtype=float)
+    ccol = cm.cols([m.place_vars[a] for a in range(inst.n_arcs)])
     arc_c = np.where(ccol >= 0, cm.cost[np.maximum(ccol, 0)], 0.0)
-    lcol = cm.cols([m.v_link[k] for k in range(inst.n_links)])
+    lcol = cm.cols([m.link_vars[k] for k in range(inst.n_links)])
     link_c = np.where(lcol >= 0, cm.cost[np.maximum(lcol, 0)], 0.0)
     end, linked = _end_and_linked(m, inst)
     stuck = getattr(m, "v_closing_stuck", {})
@@ -500,9 +500,9 @@ def _improve_by_moves(
         if not improved:
             break
     for a in range(inst.n_arcs):
-        m.v_place[a].set_value(float(x[a]), skip_validation=True)
+        m.place_vars[a].set_value(float(x[a]), skip_validation=True)
     for k in range(inst.n_links):
-        m.v_link[k].set_value(float(y[k]), skip_validation=True)
+        m.link_vars[k].set_value(float(y[k]), skip_validation=True)
     _tighten_slacks(m, inst)
 
 
@@ -549,7 +549,7 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
     loaded = False  # are the values of ``res`` in the Pyomo variables?
     if not opts.relax and lp_ok:
         arcs = cm.cols(
-            [m.v_place[a] for a in range(inst.n_arcs)] + [m.v_link[k] for k in range(inst.n_links)]
+            [m.place_vars[a] for a in range(inst.n_arcs)] + [m.link_vars[k] for k in range(inst.n_links)]
         )
         lp_x, lp_rc = cm.values(), cm.reduced_costs()
         # a MIP start rounded per class from the LP: if it is already within the restricted

@@ -64,7 +64,7 @@ def add_closing(m: pyo.ConcreteModel, inst: Instance) -> None:
     )
 
     def rule(_m: pyo.ConcreteModel, c: int) -> object:
-        e = lin([(1.0, m.v_place[a]) for a in m.arcs_of[c]] + [(1.0, m.v_closing_stuck[c])])
+        e = lin([(1.0, m.place_vars[a]) for a in m.arcs_of[c]] + [(1.0, m.v_closing_stuck[c])])
         return e == inst.classes[c].n
 
     m.closing = pyo.Constraint(closing, rule=rule)

@@ -77,13 +77,13 @@ def add_arc_costs(m: pyo.ConcreteModel, inst: Instance) -> None:
         col = inst.arc_cost[:, j]
         m.add_component(
             f"cost_{name}",
-            pyo.Expression(expr=lin((float(col[a]), m.v_place[a]) for a in range(inst.n_arcs))),
+            pyo.Expression(expr=lin((float(col[a]), m.place_vars[a]) for a in range(inst.n_arcs))),
         )
 
 
 def add_link_distance(m: pyo.ConcreteModel, inst: Instance) -> None:
     m.cost_link_distance = pyo.Expression(
-        expr=lin((float(inst.link_cost[k]), m.v_link[k]) for k in range(inst.n_links))
+        expr=lin((float(inst.link_cost[k]), m.link_vars[k]) for k in range(inst.n_links))
     )
 
 

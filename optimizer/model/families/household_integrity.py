@@ -30,13 +30,13 @@ def add_household_integrity(m: pyo.ConcreteModel, inst: Instance) -> None:
     links = inst.classes_with_role("link")
 
     def arrival_rule(_m: pyo.ConcreteModel, c: int) -> object:
-        e = lin([(1.0, m.v_place[a]) for a in m.arcs_of[c]] + [(1.0, m.v_unplaced[c])])
+        e = lin([(1.0, m.place_vars[a]) for a in m.arcs_of[c]] + [(1.0, m.v_unplaced[c])])
         return e == inst.classes[c].n
 
     def rebalance_rule(_m: pyo.ConcreteModel, c: int) -> object:
         if not m.arcs_of[c]:
             return pyo.Constraint.Skip
-        e = lin([(1.0, m.v_place[a]) for a in m.arcs_of[c]])
+        e = lin([(1.0, m.place_vars[a]) for a in m.arcs_of[c]])
         if inst.classes[c].key.pin >= 0:  # a pinned move must happen
             return e == inst.classes[c].n
         return e <= inst.classes[c].n
@@ -44,7 +44,7 @@ def add_household_integrity(m: pyo.ConcreteModel, inst: Instance) -> None:
     def link_rule(_m: pyo.ConcreteModel, c: int) -> object:
         if not m.links_of[c]:
             return pyo.Constraint.Skip
-        e = lin([(1.0, m.v_link[k]) for k in m.links_of[c]])
+        e = lin([(1.0, m.link_vars[k]) for k in m.links_of[c]])
         if inst.classes[c].key.pin >= 0:  # a pinned link must be made
             return e == inst.classes[c].n
         return e <= inst.classes[c].n

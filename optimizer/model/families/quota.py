@@ -63,7 +63,7 @@ FAMILY_PACE = Family(
 
 def _linked_persons(m: pyo.ConcreteModel, inst: Instance, g: int) -> LinearExpression:
     return lin(
-        (inst.classes[int(inst.link_class[k])].persons, m.v_link[k]) for k in m.links_into[g]
+        (inst.classes[int(inst.link_class[k])].persons, m.link_vars[k]) for k in m.links_into[g]
     )
 
 

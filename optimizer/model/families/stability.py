@@ -33,7 +33,7 @@ def add_stability(m: pyo.ConcreteModel, inst: Instance) -> None:
             continue
         const += w * cls.n
         if cls.key.role == "link":
-            terms += [(-w, m.v_link[k]) for k in m.links_of[c] if int(inst.link_gm[k]) == prev]
+            terms += [(-w, m.link_vars[k]) for k in m.links_of[c] if int(inst.link_gm[k]) == prev]
         else:
-            terms += [(-w, m.v_place[a]) for a in m.arcs_of[c] if int(inst.arc_dest[a]) == prev]
+            terms += [(-w, m.place_vars[a]) for a in m.arcs_of[c] if int(inst.arc_dest[a]) == prev]
     m.cost_stability = pyo.Expression(expr=lin(terms, constant=const))

@@ -40,5 +40,5 @@ def add_unlinked(m: pyo.ConcreteModel, inst: Instance) -> None:
         cls = inst.classes[c]
         w = cls.persons * unlinked_price(p, cls.key.wait_weeks, cls.key.late)
         const += w * cls.n
-        terms += [(-w, m.v_link[k]) for k in m.links_of[c]]
+        terms += [(-w, m.link_vars[k]) for k in m.links_of[c]]
     m.cost_unlinked = pyo.Expression(expr=lin(terms, constant=const))
