@@ -103,14 +103,15 @@ class JobManager:
             self._watcher.join(timeout)
 
     def _watch(self) -> None:
-        seen: object = None
+        unread = object()  # the empty table's stamp is None: a first job must count as a change
+        seen: object = unread
         while not self._stop.wait(self.watch_s):
             try:
                 stamp = self.queue.last_change()
             except Exception:  # noqa: BLE001 - the database may be away for a moment
                 log.debug("reading the jobs' change stamp failed", exc_info=True)
                 continue
-            if seen is not None and stamp != seen:
+            if seen is not unread and stamp != seen:
                 self._changed("", plan=True)
             seen = stamp
 
