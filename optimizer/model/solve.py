@@ -126,7 +126,7 @@ def _end_and_linked(m: pyo.ConcreteModel, inst: Instance) -> tuple[np.ndarray, n
     """End-of-week persons per location and persons linked per municipality, from the decisions
     (vectorised: evaluating the Pyomo expressions one by one costs about a second nationally)."""
     persons = np.array([c.persons for c in inst.classes], dtype=float)
-    x = np.array([m.place_vars[a].value or 0.0 for a in range(inst.n_arcs)], dtype=float)
+    x = np.array([v.value or 0.0 for v in m.place_vars], dtype=float)
     origin = np.array([c.key.origin for c in inst.classes], dtype=int)[inst.arc_class]
     moved = (inst.arc_dest != origin) * x * persons[inst.arc_class]
     end = np.array([loc.residents for loc in inst.locations], dtype=float)
@@ -136,9 +136,17 @@ def _end_and_linked(m: pyo.ConcreteModel, inst: Instance) -> tuple[np.ndarray, n
         end[inst.classes[c].key.origin] -= persons[c] * (v.value or 0.0)
     linked = np.zeros(len(inst.gm_codes))
     if inst.n_links:
-        y = np.array([m.link_vars[k].value or 0.0 for k in range(inst.n_links)], dtype=float)
+        y = np.array([v.value or 0.0 for v in m.link_vars], dtype=float)
         np.add.at(linked, inst.link_gm, y * persons[inst.link_class])
     return end, linked
+
+
+def _load_counts(m: pyo.ConcreteModel, place: np.ndarray, link: np.ndarray) -> None:
+    """Put class counts per arc and per link into the model's variables."""
+    for v, x in zip(m.place_vars, place.tolist(), strict=True):
+        v.set_value(float(x), skip_validation=True)
+    for v, x in zip(m.link_vars, link.tolist(), strict=True):
+        v.set_value(float(x), skip_validation=True)
 
 
 def _repair_within_gap(m: pyo.ConcreteModel, inst: Instance) -> None:
@@ -221,8 +229,8 @@ def _round_per_class(m: pyo.ConcreteModel, inst: Instance) -> None:
     eps = 1e-6
     persons = np.array([c.persons for c in inst.classes], dtype=float)
     origin = np.array([c.key.origin for c in inst.classes], dtype=int)
-    x = np.array([m.place_vars[a].value or 0.0 for a in range(inst.n_arcs)], dtype=float)
-    y = np.array([m.link_vars[k].value or 0.0 for k in range(inst.n_links)], dtype=float)
+    x = np.array([v.value or 0.0 for v in m.place_vars], dtype=float)
+    y = np.array([v.value or 0.0 for v in m.link_vars], dtype=float)
     xf = np.floor(x + eps)
     yf = np.floor(y + eps)
     left = np.array([c.n for c in inst.classes], dtype=float)  # households not yet decided
@@ -309,10 +317,7 @@ def _round_per_class(m: pyo.ConcreteModel, inst: Instance) -> None:
     for c, v in stuck.items():
         if left[c] >= 1:
             v.set_value((v.value or 0.0) + left[c], skip_validation=True)
-    for a in range(inst.n_arcs):
-        m.place_vars[a].set_value(float(xf[a]), skip_validation=True)
-    for k in range(inst.n_links):
-        m.link_vars[k].set_value(float(yf[k]), skip_validation=True)
+    _load_counts(m, xf, yf)
     _tighten_slacks(m, inst)
     _repair_within_gap(m, inst)
 
@@ -406,11 +411,11 @@ def _improve_by_moves(
     Ties keep the plan; the classes are visited in order, so the result is deterministic."""
     pr = _Prices(m, inst, cm)
     persons = np.array([c.persons for c in inst.classes], dtype=float)
-    x = np.array([round(m.place_vars[a].value or 0.0) for a in range(inst.n_arcs)], dtype=float)
-    y = np.array([round(m.link_vars[k].value or 0.0) for k in range(inst.n_links)], dtype=float)
-    ccol = cm.cols([m.place_vars[a] for a in range(inst.n_arcs)])
+    x = np.array([round(v.value or 0.0) for v in m.place_vars], dtype=float)
+    y = np.array([round(v.value or 0.0) for v in m.link_vars], dtype=float)
+    ccol = cm.cols(m.place_vars)
     arc_c = np.where(ccol >= 0, cm.cost[np.maximum(ccol, 0)], 0.0)
-    lcol = cm.cols([m.link_vars[k] for k in range(inst.n_links)])
+    lcol = cm.cols(m.link_vars)
     link_c = np.where(lcol >= 0, cm.cost[np.maximum(lcol, 0)], 0.0)
     end, linked = _end_and_linked(m, inst)
     stuck = getattr(m, "v_closing_stuck", {})
@@ -499,10 +504,7 @@ def _improve_by_moves(
                 slack.set_value(float(count_all[-1]), skip_validation=True)
         if not improved:
             break
-    for a in range(inst.n_arcs):
-        m.place_vars[a].set_value(float(x[a]), skip_validation=True)
-    for k in range(inst.n_links):
-        m.link_vars[k].set_value(float(y[k]), skip_validation=True)
+    _load_counts(m, x, y)
     _tighten_slacks(m, inst)
 
 
@@ -548,9 +550,7 @@ def solve_model(m: pyo.ConcreteModel, inst: Instance, opts: SolveOptions) -> Sol
     left = opts.time_limit_s - lp_seconds
     loaded = False  # are the values of ``res`` in the Pyomo variables?
     if not opts.relax and lp_ok:
-        arcs = cm.cols(
-            [m.place_vars[a] for a in range(inst.n_arcs)] + [m.link_vars[k] for k in range(inst.n_links)]
-        )
+        arcs = cm.cols(m.place_vars + m.link_vars)
         lp_x, lp_rc = cm.values(), cm.reduced_costs()
         # a MIP start rounded per class from the LP: if it is already within the restricted
         # target of the LP bound, HiGHS would stop at its root with it, so it is the plan
