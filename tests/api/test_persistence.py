@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -135,6 +136,29 @@ def test_concurrent_submissions_never_overfill_the_queue(db_url: str) -> None:
     engine.dispose()
     assert outcomes.count("queued") == 3 == manager.queued() == stored
     assert outcomes.count("full") == 9
+
+
+def test_another_processs_first_job_reaches_the_watchers_listeners(db_url: str) -> None:
+    """The watcher compares the newest ``updated_at`` with what it read before. On an empty jobs
+    table that stamp is None, which must not be mistaken for "not read yet": the first job that
+    another API process stores must still drop this process's cached answers."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    watcher = JobManager(make_sessionmaker(engine), embedded=False, watch_s=0.05)
+    heard = threading.Event()
+    watcher.on_change(lambda _job: heard.set(), plans_only=True)
+    watcher.start()
+    other = make_engine(db_url)  # a second process: its own engine and connections
+    try:
+        time.sleep(0.3)  # the watcher has read the empty table's stamp a few times
+        assert not heard.is_set()
+        JobManager(make_sessionmaker(other), embedded=False).submit(None, "planner-b", {},
+                                                                    kind="whatif")
+        assert heard.wait(5.0), "the first job of another process did not reach the listeners"
+    finally:
+        watcher.stop()
+        other.dispose()
+        engine.dispose()
 
 
 def test_sqlite_wal_is_checkpointed_by_the_service_not_by_a_request(tmp_path: Path) -> None:
