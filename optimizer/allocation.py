@@ -28,6 +28,7 @@ from optimizer.documents.plan import (
     Violation,
 )
 from optimizer.documents.scenario import Scenario, Status
+from optimizer.gc_pause import paused_gc
 from optimizer.kpis import compute_kpis, with_savings
 from optimizer.model.build import create_model
 from optimizer.model.families.registry import ELASTIC
@@ -294,8 +295,14 @@ def allocate(s: Scenario, opts: SolveOptions | None = None, previous: Plan | Non
     added and the week is solved again (at most twice), so nobody waits for want of a candidate.
 
     ``opts.time_limit_s`` is wall-clock seconds for all of it, every round's build and solve
-    included; ``plan.stopped_by`` says whether the limit cut a solve, a phase or a round short."""
-    opts = opts or SolveOptions()
+    included; ``plan.stopped_by`` says whether the limit cut a solve, a phase or a round short.
+
+    Python's cyclic garbage collector is paused meanwhile (:mod:`optimizer.gc_pause`)."""
+    with paused_gc():
+        return _allocate(s, opts or SolveOptions(), previous)
+
+
+def _allocate(s: Scenario, opts: SolveOptions, previous: Plan | None) -> Plan:
     t0 = time.perf_counter()
     extra: dict[int, set[int]] = {}
     build_s = solve_s = 0.0

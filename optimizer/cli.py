@@ -28,6 +28,7 @@ from optimizer.cli_output import (
     write_outputs,
 )
 from optimizer.documents.errors import DocumentError
+from optimizer.gc_pause import paused_gc
 from optimizer.rules.week import SEED
 
 if TYPE_CHECKING:
@@ -300,6 +301,7 @@ def convert(
 
 
 @app.command("allocate")
+@paused_gc()  # the whole command: reading and validating a week is object-heavy too
 def allocate_cmd(
     scenario_file: Annotated[Path, typer.Argument(help="Scenario .json, .xlsx or CSV folder.")],
     out: Annotated[
