@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.model.families.registry import BUILDERS, PRICED
 from optimizer.model.instance import Instance

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import pyomo.common.dependencies as pyomo_deps
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 INF = highspy.kHighsInf

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.base.expression import ExpressionData
 from pyomo.core.base.var import VarData
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression, SumExpression

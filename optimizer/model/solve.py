@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.model.build import COST_FAMILIES, cost_breakdown
 from optimizer.model.compiled import CompiledModel, HighsRun

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.model.families.base import (
     HARD_PENALTY_EUR_PER_PERSON,

@@ -18,7 +18,7 @@ unplaced: size * unplaced_eur_per_person per arrival household without a bed any
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.model.families.base import Family, Kind
 from optimizer.model.instance import ARC_COMPONENTS, Instance

@@ -10,7 +10,7 @@ Closing classes are in :mod:`closing` (they must leave).
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.model.families.base import Family, Kind
 from optimizer.model.instance import Instance

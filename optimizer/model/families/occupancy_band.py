@@ -13,7 +13,7 @@ BMH 'Naar een wendbare migratieketen', 2020, is about EUR 205 per place-week).
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.model.families.base import Family, Kind
 from optimizer.model.instance import DAYS, Instance

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from optimizer.model.families.base import (

@@ -9,7 +9,7 @@ municipality, ``key.previous``), each household not given that decision again co
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.model.families.base import Family, Kind
 from optimizer.model.instance import Instance

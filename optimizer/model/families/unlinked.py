@@ -16,7 +16,7 @@ unlinked without quota, not hidden.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from optimizer.model.families.base import Family, Kind
 from optimizer.model.instance import Instance
