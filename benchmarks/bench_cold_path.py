@@ -38,26 +38,29 @@ from optimizer.allocation import SolveOptions, allocate
 from optimizer.documents.checks import submission_errors
 from optimizer.documents.io import read_document_text
 from optimizer.documents.scenario import Scenario
+from optimizer.gc_pause import paused_gc
 t_import = time.perf_counter()
 src, dst = Path(sys.argv[1]), Path(sys.argv[2])
-text = read_document_text(src)
-raw = json.loads(text)
-t_read = time.perf_counter()
-s = Scenario.model_validate(raw)
-t_pydantic = time.perf_counter()
-errors = submission_errors(s)
-assert not errors, errors
-t_reference = time.perf_counter()
-plan = allocate(s, SolveOptions())
-t_allocate = time.perf_counter()
-dst.write_text(plan.model_dump_json(indent=1), encoding="utf-8")
-t_write = time.perf_counter()
-from optimizer.model.build import create_model
-from optimizer.model.instance import build_instance
-from optimizer.model.solve import solve_model
-inst = build_instance(s)
-m = create_model(inst)
-lp = solve_model(m, inst, SolveOptions(relax=True))
+with paused_gc():  # as in coa-plan allocate, whose whole command runs with the collector paused
+    text = read_document_text(src)
+    raw = json.loads(text)
+    t_read = time.perf_counter()
+    s = Scenario.model_validate(raw)
+    t_pydantic = time.perf_counter()
+    errors = submission_errors(s)
+    assert not errors, errors
+    t_reference = time.perf_counter()
+    plan = allocate(s, SolveOptions())
+    t_allocate = time.perf_counter()
+    dst.write_text(plan.model_dump_json(indent=1), encoding="utf-8")
+    t_write = time.perf_counter()
+    from optimizer.model.build import create_model
+    from optimizer.model.instance import build_instance
+    from optimizer.model.solve import solve_model
+    inst = build_instance(s)
+    m = create_model(inst)
+    # the LP under the same conditions as the solve it is compared with (collector paused)
+    lp = solve_model(m, inst, SolveOptions(relax=True))
 print(json.dumps({
     "import": t_import - t0,
     "read": t_read - t_import,

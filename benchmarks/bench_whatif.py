@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from optimizer.allocation import SolveOptions, allocate
+from optimizer.gc_pause import paused_gc
 from optimizer.model.build import create_model
 from optimizer.model.instance import build_instance
 from optimizer.model.solve import solve_model
@@ -39,6 +40,13 @@ GVL_WEST = Site(
     cost_per_bed_day=80.0,
     fixed_eur_per_week=60_000.0,
 )
+
+
+# Issue 14 asks for <= 15 s where the run took 35.3 s, 15.8 weekly allocations' worth, on the
+# machine of that day: 15 s was 15 / (35.3 / 15.8) = 6.7 weekly allocations there. The machines
+# here are shared and their speed varies by 1.5 x between days, so the run is also judged by that
+# ratio against one weekly allocation measured in the same process.
+PEAK_RATIO = 15.0 / (35.3 / 15.8)
 
 
 @dataclass
@@ -58,8 +66,9 @@ def baseline_week(scale: float) -> Baseline:
     t0 = time.perf_counter()
     plan = allocate(start, SolveOptions(threads=1))
     total = time.perf_counter() - t0
-    inst = build_instance(start)
-    lp = solve_model(create_model(inst), inst, SolveOptions(threads=1, relax=True))
+    with paused_gc():  # as allocate runs its build and solve
+        inst = build_instance(start)
+        lp = solve_model(create_model(inst), inst, SolveOptions(threads=1, relax=True))
     return Baseline(total, plan.model.build_seconds + plan.solve_seconds, lp.solve_seconds)
 
 
@@ -87,6 +96,10 @@ def bench_run(con: Console, scale: float, weeks: int, inflow: str, base: Baselin
         ("target <= 60 s (issue 14, 2015-peak: <= 15 s)", _met(total, 60, 15, inflow)),
         ("baseline: one planner's weekly allocation of the start week (s)", f"{baseline:.1f}"),
         ("run / baseline (weekly allocations' worth)", f"{total / baseline:.1f}"),
+        (
+            f"  issue 14 as a ratio: <= {PEAK_RATIO:.1f} allocations' worth (2015-peak)",
+            "met" if total / baseline <= PEAK_RATIO else "NOT met",
+        ),
         ("  start week: build + solve (s)", f"{base.build_solve_s:.2f}"),
         ("  start week: LP relaxation, compile + HiGHS (s)", f"{base.lp_s:.2f}"),
         (

@@ -107,9 +107,13 @@ def _tighten_slacks(m: pyo.ConcreteModel, inst: Instance) -> None:
     and the per-family costs exactly the cost of the plan's decisions.
     """
     val = pyo.value
-    for var in (m.v_place, m.v_link, m.v_unplaced, getattr(m, "v_closing_stuck", {})):
-        for v in var.values():
-            v.set_value(round(v.value or 0.0), skip_validation=True)
+    stuck = getattr(m, "v_closing_stuck", {})
+    for vs in (m.place_vars, m.link_vars, list(m.v_unplaced.values()), list(stuck.values())):
+        for v in vs:  # only what is off an integer is written (most of 43,000 are on one)
+            x = v.value or 0.0
+            r = round(x)
+            if x != r:
+                v.set_value(r, skip_validation=True)
     end, linked = _end_and_linked(m, inst)
     for i in getattr(m, "v_band_under", {}):
         m.v_band_under[i].set_value(max(0.0, val(m.occupancy_band_under[i].lower) - end[i]))
