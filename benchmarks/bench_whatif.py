@@ -143,10 +143,12 @@ def bench_sweep(con: Console, scale: float, weeks: int, seeds: int) -> None:
     times = {}
     runs = {}
     frames = {}
+    work = {}
     for workers in (1, 2):
         r = run_sweep(spec, workers=workers, progress=False)
         times[workers] = r.seconds
         runs[workers] = r.seconds - r.startup_seconds
+        work[workers] = r.allocate_seconds + r.bookkeeping_seconds  # the runs' own seconds
         frames[workers] = r.weekly.drop(columns=["solve_seconds"])
     same = frames[1].equals(frames[2])
     t = Table(title=f"sweep: {n} runs of {weeks} weeks at scale {scale} (LocalCluster)")
@@ -167,6 +169,14 @@ def bench_sweep(con: Console, scale: float, weeks: int, seeds: int) -> None:
         f"the runs on ready workers (a standing cluster; target >= 1.9x: "
         f"{'met' if run_speed >= 1.9 else 'NOT met'}; load average now "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
+    # where a 2-worker sweep loses against 2 x: each run is slower while the other core is busy
+    # too (shared caches and memory bandwidth, a core's own speed on a shared machine), or the
+    # workers wait (the last runs end unevenly, the scheduler's own work)
+    con.print(
+        f"the runs' own seconds: {work[1]:.1f} on 1 worker, {work[2]:.1f} on 2 "
+        f"({work[2] / work[1]:.3f} x: the cost of both cores busy); workers busy "
+        f"{work[1] / runs[1]:.0%} / {work[2] / (2 * runs[2]):.0%} of the sweep's time on 1 / 2"
     )
     con.print(f"identical results on 1 and 2 workers: {same}")
 

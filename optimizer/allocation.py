@@ -9,6 +9,7 @@ measures the plan (:mod:`optimizer.kpis`) and, when replanning, lists what chang
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, replace
 
@@ -310,6 +311,10 @@ def _allocate(s: Scenario, opts: SolveOptions, previous: Plan | None) -> Plan:
         t1 = time.perf_counter()
         inst = build_instance(s, previous, extra)
         m = create_model(inst)
+        if _round:
+            # the last round's model is unreachable now, but its components refer to their block
+            # (a cycle): with the collector paused it would stay beside this one to the end
+            gc.collect()
         build_s += time.perf_counter() - t1
         left = opts.time_limit_s - (time.perf_counter() - t0)
         sol = solve_model(m, inst, replace(opts, time_limit_s=max(0.05, left)))
