@@ -14,13 +14,14 @@ pandas and numpy are imported by the functions that need them.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import logging
 import os
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from optimizer.reference_codes import GM_CODE_RE, LOCATION_KINDS, PV_CODE_RE, RD_NEW
 
@@ -41,6 +42,8 @@ __all__ = [
     "load_municipalities",
     "load_municipality_shapes",
     "load_provinces",
+    "municipality_index",
+    "MunicipalityRef",
     "validate_locations",
 ]
 
@@ -93,13 +96,25 @@ def _sha256(*paths: Path) -> str:
     return h.hexdigest()
 
 
+def _record(kind: str, key: str) -> Path:
+    """The file that records these bytes (``key``, from :func:`_sha256`) as validated."""
+    return cache_dir() / "validated" / f"{kind}-{key}"
+
+
+def _municipality_files(root: Path) -> list[Path]:
+    return [
+        root / "municipalities" / "gemeenten_2024.csv",
+        root / "municipalities" / "points_rd.csv",
+    ]
+
+
 def validated_once(
     kind: str, key: str, df: pd.DataFrame, dtypes: dict[str, str], validate: Callable[[], Any]
 ) -> pd.DataFrame:
     """``validate()`` unless these bytes were validated before (a record named by ``key``, the
     hash of the data files and the schemas); then only the schema's dtypes are set, exactly as
     the schema's coercion would have set them."""
-    record = cache_dir() / "validated" / f"{kind}-{key}"
+    record = _record(kind, key)
     if record.exists() and list(df.columns) == list(dtypes):
         # text columns stay as read_csv reads them (the schemas keep that dtype too)
         return df.astype({c: t for c, t in dtypes.items() if t != "str"})
@@ -120,10 +135,7 @@ def validated_once(
 def _municipalities(root: Path) -> pd.DataFrame:
     import pandas as pd
 
-    files = [
-        root / "municipalities" / "gemeenten_2024.csv",
-        root / "municipalities" / "points_rd.csv",
-    ]
+    files = _municipality_files(root)
     gm = pd.read_csv(files[0], dtype={"gm_code": str})
     pts = pd.read_csv(files[1], dtype={"gm_code": str})
     df = gm[["gm_code", "gm_name", "pv_code", "population_2024_01_01"]].rename(
@@ -138,6 +150,43 @@ def _municipalities(root: Path) -> pd.DataFrame:
         return MunicipalitySchema.validate(df)
 
     return validated_once("municipalities", _sha256(*files), df, MUNICIPALITY_DTYPES, validate)
+
+
+class MunicipalityRef(NamedTuple):
+    """What the weekly allocation needs of a municipality: its province and its RD point."""
+
+    pv_code: str
+    x_rd_m: float
+    y_rd_m: float
+
+
+@lru_cache(maxsize=4)
+def _municipality_index(root: Path) -> dict[str, MunicipalityRef]:
+    files = _municipality_files(root)
+    if _record("municipalities", _sha256(*files)).exists():
+        with files[0].open(newline="", encoding="utf-8") as f:
+            pv = {r["gm_code"]: r["pv_code"] for r in csv.DictReader(f)}
+        with files[1].open(newline="", encoding="utf-8") as f:
+            xy = {r["gm_code"]: (float(r["x_rd_m"]), float(r["y_rd_m"])) for r in csv.DictReader(f)}
+        if all(g in xy for g in pv):
+            return {g: MunicipalityRef(pv[g], *xy[g]) for g in sorted(pv)}
+    df = _municipalities(root)  # validates (and records) these bytes
+    return {
+        str(g): MunicipalityRef(str(p), float(x), float(y))
+        for g, p, x, y in zip(df["gm_code"], df["pv_code"], df["x_rd_m"], df["y_rd_m"], strict=True)
+    }
+
+
+def municipality_index() -> dict[str, MunicipalityRef]:
+    """gm_code -> (pv_code, x_rd_m, y_rd_m) of the 342 municipalities, by gm_code: what the
+    weekly allocation needs of them (the codes a scenario may use, the provinces of the
+    kansrijk_region family, the distances of links).
+
+    Read with the csv module once these bytes are recorded as validated; pandas is then not
+    imported, and it was 0.2-0.3 s of a cold ``coa-plan allocate`` that needs nothing else from
+    it. Otherwise read from :func:`load_municipalities`, which validates and records them. The
+    two readers give the same values (``tests/test_reference_data.py``). A fresh copy."""
+    return dict(_municipality_index(data_dir()))
 
 
 @lru_cache(maxsize=4)
@@ -164,10 +213,7 @@ def _locations(path: Path, root: Path) -> pd.DataFrame:
     import pandas as pd
 
     df = pd.read_csv(path, dtype={"id": str, "gm_code": str})
-    munis = [
-        root / "municipalities" / "gemeenten_2024.csv",
-        root / "municipalities" / "points_rd.csv",
-    ]
+    munis = _municipality_files(root)
     return validated_once(
         "locations",
         _sha256(path, *munis),  # the gm_codes are checked against the municipalities

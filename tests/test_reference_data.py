@@ -142,7 +142,7 @@ def _fresh(monkeypatch: pytest.MonkeyPatch, cache: Path, data: Path | None = Non
     monkeypatch.setenv("COA_CACHE_DIR", str(cache))
     if data is not None:
         monkeypatch.setenv("COA_DATA_DIR", str(data))
-    for f in (rd._municipalities, rd._provinces, rd._locations):
+    for f in (rd._municipalities, rd._provinces, rd._locations, rd._municipality_index):
         f.cache_clear()
 
 
@@ -182,3 +182,50 @@ def test_a_changed_file_is_validated_again(tmp_path: Path, monkeypatch: pytest.M
     _fresh(monkeypatch, tmp_path / "cache", data)
     with pytest.raises(pa.errors.SchemaError, match="population"):
         load_municipalities()
+
+
+def test_the_municipality_index_is_read_without_pandas_once_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The weekly allocation's view of the municipalities (province, RD point) is the validated
+    frame's, whether it comes from the frame (first use) or from the csv module (later uses)."""
+    from optimizer import reference_data as rd
+
+    _fresh(monkeypatch, tmp_path)
+    first = rd.municipality_index()  # validates and records the bytes through the frame
+    df = load_municipalities()
+    expected = {
+        g: (p, x, y)
+        for g, p, x, y in zip(df["gm_code"], df["pv_code"], df["x_rd_m"], df["y_rd_m"], strict=True)
+    }
+    assert {g: tuple(r) for g, r in first.items()} == expected
+    assert list(first) == sorted(expected)
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("read through pandas")
+
+    _fresh(monkeypatch, tmp_path)
+    monkeypatch.setattr(rd, "_municipalities", refuse)
+    again = rd.municipality_index()
+    assert again == first
+    assert all(type(r.x_rd_m) is float and type(r.pv_code) is str for r in again.values())
+
+
+def test_a_changed_file_is_validated_again_before_the_index_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from optimizer import reference_data as rd
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "municipalities", data / "municipalities")
+    _fresh(monkeypatch, tmp_path / "cache", data)
+    rd.municipality_index()
+    gm = data / "municipalities" / "gemeenten_2024.csv"
+    df = pd.read_csv(gm, dtype={"gm_code": str})
+    df.loc[0, "population_2024_01_01"] = -5
+    df.to_csv(gm, index=False)
+    _fresh(monkeypatch, tmp_path / "cache", data)
+    with pytest.raises(pa.errors.SchemaError, match="population"):
+        rd.municipality_index()

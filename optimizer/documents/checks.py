@@ -4,12 +4,12 @@ checks a submission needs beyond the schema, shared by every reader (JSON, workb
 from __future__ import annotations
 
 from optimizer.documents.scenario import Scenario
-from optimizer.reference_data import load_municipalities
+from optimizer.reference_data import municipality_index
 
 
 def reference_errors(s: Scenario) -> list[str]:
     """Checks against the bundled CBS data: every gm_code must be a 2024 municipality."""
-    known = set(load_municipalities()["gm_code"])
+    known = municipality_index().keys()
     errors = [
         f"locations[{i}].gm_code: {loc.gm_code!r} is not a CBS 2024 municipality"
         for i, loc in enumerate(s.locations)

@@ -36,7 +36,7 @@ from optimizer.documents.scenario import (
     Status,
     Track,
 )
-from optimizer.reference_data import distance_matrix_km, load_municipalities
+from optimizer.reference_data import distance_matrix_km, municipality_index
 from optimizer.rules.band import in_band_scope
 from optimizer.rules.costs import ARC_COMPONENTS, placement_cost, region_factor
 from optimizer.rules.linking import link_caps, pace_targets, wait_class
@@ -134,13 +134,14 @@ class Instance:
 
 
 def _points(gm_codes: list[str]) -> np.ndarray:
-    ref = load_municipalities().set_index("gm_code")
-    missing = [g for g in gm_codes if g not in ref.index]
+    ref = municipality_index()
+    missing = [g for g in gm_codes if g not in ref]
     if missing:
         raise ValueError(
             f"gm_code(s) not in the CBS 2024 municipalities: {sorted(set(missing))[:5]}"
         )
-    return ref.loc[gm_codes, ["x_rd_m", "y_rd_m"]].to_numpy(dtype=float)
+    xy = [(ref[g].x_rd_m, ref[g].y_rd_m) for g in gm_codes]
+    return np.array(xy, dtype=float).reshape(len(gm_codes), 2)
 
 
 def _class_key(role: str, origin: int, h: Household, pin: int, previous: int) -> ClassKey:

@@ -9,7 +9,7 @@ from collections import defaultdict
 import numpy as np
 
 from optimizer.documents.scenario import Location, Policy, Scenario
-from optimizer.reference_data import load_municipalities
+from optimizer.reference_data import municipality_index
 from optimizer.rules.week import DAYS
 
 # Per-household cost components of a placement arc, in euros for the week.
@@ -25,7 +25,7 @@ ARC_COMPONENTS = (
 
 def region_factor(s: Scenario, locs: list[Location]) -> np.ndarray:
     """Per location: 1 - (remaining quota per bed in its province) / (the best province's)."""
-    ref = load_municipalities().set_index("gm_code")["pv_code"]
+    ref = {g: r.pv_code for g, r in municipality_index().items()}
     quota_left: dict[str, float] = defaultdict(float)
     for m in s.municipalities:
         quota_left[ref[m.gm_code]] += m.remaining
