@@ -44,12 +44,17 @@ def test_kill_while_solving_then_restart(tmp_path: Path) -> None:
         first = httpx.post(f"{base}/v1/jobs", json=tiny_scenario(), headers=H, timeout=30).json()
         first = _wait(base, first["id"], ("done", "failed"), 60)
         assert first["status"] == "done"
-        big = generate_scenario(ScenarioSpec(seed=2, scale=0.05)).model_dump(mode="json")
+        # a week that takes seconds to solve (at scale 0.05 it was done within half a second once
+        # the solve got faster), and the solve process looked for until it is there
+        big = generate_scenario(ScenarioSpec(seed=2, scale=0.3)).model_dump(mode="json")
         job = httpx.post(f"{base}/v1/jobs?time_limit_s=60", json=big, headers=H, timeout=30)
         assert job.status_code == 202
         _wait(base, job.json()["id"], ("running",), 30)
-        time.sleep(0.5)
+        end = time.monotonic() + 10.0
         solvers = descendants(proc.pid)  # the forkserver and the solve process under it
+        while not any(_ppid(p) in solvers for p in solvers) and time.monotonic() < end:
+            time.sleep(0.05)
+            solvers = descendants(proc.pid)
         assert any(_ppid(p) in solvers for p in solvers), "no solve process under the forkserver"
         os.kill(proc.pid, signal.SIGKILL)  # the crash
         proc.wait(10)
