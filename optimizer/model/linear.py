@@ -37,5 +37,13 @@ def value_of(e: object) -> float:
         c, v = e.args
         return value_of(c) * value_of(v)
     if isinstance(e, (LinearExpression, SumExpression)):  # LinearExpression is a SumExpression
-        return float(sum(value_of(a) for a in e.args))
+        total = 0.0
+        for a in e.args:
+            if a.__class__ is MonomialTermExpression:  # the bulk, without a call per term
+                c, v = a.args
+                if c.__class__ in (float, int) and isinstance(v, VarData):
+                    total += c * (v.value or 0.0)
+                    continue
+            total += value_of(a)
+        return float(total)
     return float(pyo.value(e, exception=False) or 0.0)
