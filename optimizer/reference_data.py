@@ -184,8 +184,9 @@ def municipality_index() -> dict[str, MunicipalityRef]:
 
     Read with the csv module once these bytes are recorded as validated; pandas is then not
     imported, and it was 0.2-0.3 s of a cold ``coa-plan allocate`` that needs nothing else from
-    it. Otherwise read from :func:`load_municipalities`, which validates and records them. The
-    two readers give the same values (``tests/test_reference_data.py``). A fresh copy."""
+    it. Otherwise read from the frame :func:`load_municipalities` gives, which validates and
+    records the bytes. The two readers give the same values (``tests/test_reference_data.py``).
+    A fresh copy."""
     return dict(_municipality_index(data_dir()))
 
 

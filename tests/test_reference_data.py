@@ -168,20 +168,26 @@ def test_validated_once_then_read_with_the_same_dtypes(
         pd.testing.assert_frame_equal(a, b)
 
 
-def test_a_changed_file_is_validated_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("load", ["load_municipalities", "municipality_index"])
+def test_a_changed_file_is_validated_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load: str
+) -> None:
+    """Also before the weekly allocation's index reads the files with the csv module."""
     import shutil
+
+    from optimizer import reference_data as rd
 
     data = tmp_path / "data"
     shutil.copytree(REPO / "data" / "municipalities", data / "municipalities")
     _fresh(monkeypatch, tmp_path / "cache", data)
-    load_municipalities()  # the bundled bytes: validated and recorded
+    getattr(rd, load)()  # the bundled bytes: validated and recorded
     gm = data / "municipalities" / "gemeenten_2024.csv"
     df = pd.read_csv(gm, dtype={"gm_code": str})
     df.loc[0, "population_2024_01_01"] = -5
     df.to_csv(gm, index=False)
     _fresh(monkeypatch, tmp_path / "cache", data)
     with pytest.raises(pa.errors.SchemaError, match="population"):
-        load_municipalities()
+        getattr(rd, load)()
 
 
 def test_the_municipality_index_is_read_without_pandas_once_validated(
@@ -210,22 +216,3 @@ def test_the_municipality_index_is_read_without_pandas_once_validated(
     assert again == first
     assert all(type(r.x_rd_m) is float and type(r.pv_code) is str for r in again.values())
 
-
-def test_a_changed_file_is_validated_again_before_the_index_reads_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import shutil
-
-    from optimizer import reference_data as rd
-
-    data = tmp_path / "data"
-    shutil.copytree(REPO / "data" / "municipalities", data / "municipalities")
-    _fresh(monkeypatch, tmp_path / "cache", data)
-    rd.municipality_index()
-    gm = data / "municipalities" / "gemeenten_2024.csv"
-    df = pd.read_csv(gm, dtype={"gm_code": str})
-    df.loc[0, "population_2024_01_01"] = -5
-    df.to_csv(gm, index=False)
-    _fresh(monkeypatch, tmp_path / "cache", data)
-    with pytest.raises(pa.errors.SchemaError, match="population"):
-        rd.municipality_index()

@@ -130,13 +130,20 @@ def test_routes_never_import_each_other_and_the_service_has_no_cycle() -> None:
     assert _cycles(graph) == []
 
 
+def _python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh interpreter at the repository root (what it imports is its own)."""
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+
+
 def test_rules_kpis_evaluate_and_explanations_load_no_solver() -> None:
     code = (
         "import optimizer.explain.options, optimizer.kpis, optimizer.evaluate, optimizer.rules, sys;"
         "bad = [m for m in ('pyomo', 'highspy', 'ortools') if m in sys.modules];"
         "assert not bad, bad"
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    r = _python(code)
     assert r.returncode == 0, r.stderr
 
 
@@ -149,7 +156,7 @@ def test_the_weekly_solve_loads_pyomos_modelling_layer_not_its_solver_plugins() 
         "assert 'pyomo.core' in sys.modules;"
         "assert 'pyomo.environ' not in sys.modules, 'pyomo.environ imported'"
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    r = _python(code)
     assert r.returncode == 0, r.stderr
 
 
@@ -170,9 +177,7 @@ def test_a_weekly_allocation_imports_no_pandas_once_the_reference_data_is_valida
         "generate_scenario(ScenarioSpec(seed=2, scale=0.02)).model_dump_json());"
         "municipality_index()"
     )
-    r = subprocess.run(
-        [sys.executable, "-c", first], capture_output=True, text=True, cwd=ROOT, env=env
-    )
+    r = _python(first, env)
     assert r.returncode == 0, r.stderr
     second = (
         "import sys, json;"
@@ -185,7 +190,5 @@ def test_a_weekly_allocation_imports_no_pandas_once_the_reference_data_is_valida
         "assert plan.placements, 'nothing placed';"
         "assert 'pandas' not in sys.modules, 'pandas imported'"
     )
-    r = subprocess.run(
-        [sys.executable, "-c", second], capture_output=True, text=True, cwd=ROOT, env=env
-    )
+    r = _python(second, env)
     assert r.returncode == 0, r.stderr
