@@ -32,7 +32,7 @@ def shown(v: Any, fmt: str) -> str:
             return f"{v:,.1f}"
         if fmt.startswith("#,##0"):
             return f"{v:,.0f}"
-        return f"{v:g}" if isinstance(v, float) else str(v)
+        return f"{v:.11g}" if isinstance(v, float) else str(v)  # as Excel's General shows it
     return str(v)
 
 
@@ -47,6 +47,7 @@ def render(path: Path, sheet: str, out: Path, rows: int = 18, cols: int = 9) -> 
     ws = wb[sheet]
     grid = [[(c.value, c.number_format) for c in r[:cols]] for r in ws.iter_rows(max_row=rows + 1)]
     texts = [[shown(v, f) for v, f in r] for r in grid]
+    cols = min(cols, max((len(t) for t in texts), default=0))  # a sheet narrower than ``cols``
     widths = [max(6, min(26, max(len(t[j]) for t in texts if j < len(t)) + 1)) for j in range(cols)]
     x = [0.0]
     for w in widths:
