@@ -1,0 +1,434 @@
+"""Primal heuristics of the weekly solve: integer plans (MIP starts) built from an LP solution.
+
+* :func:`round_per_class` rounds the LP loaded in the model per class, keeping each class whole;
+* :func:`improve_by_moves` moves single households while that lowers the exact objective;
+* :func:`repair_within_gap` takes the improvements a planner would see at a glance;
+* :func:`tighten_slacks` sets every continuous slack to the least value the decisions allow;
+* :func:`previous_start` gives the previous plan's decisions again (replanning).
+
+They work on the values loaded in the Pyomo variables and never change the model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.core as pyo
+
+from optimizer.model.compiled import CompiledModel
+from optimizer.model.instance import Instance
+from optimizer.rules.band import band_high, band_low, band_penalty_eur
+from optimizer.rules.linking import unlinked_price
+from optimizer.rules.week import DAYS
+
+
+def tighten_slacks(m: pyo.ConcreteModel, inst: Instance) -> None:
+    """Set every continuous slack to the least value the integer decisions allow.
+
+    Within the MIP gap a solver may leave a slack (band deviation, pace shortfall, excess) above
+    its bound: the plan would then be priced above what it costs. Tightening makes the objective
+    and the per-family costs exactly the cost of the plan's decisions.
+    """
+    val = pyo.value
+    stuck = getattr(m, "v_closing_stuck", {})
+    for vs in (m.place_vars, m.link_vars, list(m.v_unplaced.values()), list(stuck.values())):
+        for v in vs:  # only what is off an integer is written (most of 43,000 are on one)
+            x = v.value or 0.0
+            r = round(x)
+            if x != r:
+                v.set_value(r, skip_validation=True)
+    end, linked = end_and_linked(m, inst)
+    for i in getattr(m, "v_band_under", {}):
+        m.v_band_under[i].set_value(max(0.0, val(m.occupancy_band_under[i].lower) - end[i]))
+        m.v_band_over[i].set_value(max(0.0, end[i] - val(m.occupancy_band_over[i].upper)))
+    for i in getattr(m, "v_capacity_excess", {}):
+        m.v_capacity_excess[i].set_value(max(0.0, end[i] - inst.locations[i].capacity))
+    for g in getattr(m, "v_pace_short", {}):
+        m.v_pace_short[g].set_value(max(0.0, float(inst.pace_target[g]) - linked[g]))
+    for g in getattr(m, "v_quota_excess", {}):
+        m.v_quota_excess[g].set_value(max(0.0, linked[g] - float(inst.link_cap[g])))
+
+
+def end_and_linked(m: pyo.ConcreteModel, inst: Instance) -> tuple[np.ndarray, np.ndarray]:
+    """End-of-week persons per location and persons linked per municipality, from the decisions
+    (vectorised: evaluating the Pyomo expressions one by one costs about a second nationally)."""
+    persons = np.array([c.persons for c in inst.classes], dtype=float)
+    x = np.array([v.value or 0.0 for v in m.place_vars], dtype=float)
+    origin = np.array([c.key.origin for c in inst.classes], dtype=int)[inst.arc_class]
+    moved = (inst.arc_dest != origin) * x * persons[inst.arc_class]
+    end = np.array([loc.residents for loc in inst.locations], dtype=float)
+    np.add.at(end, inst.arc_dest, moved)
+    np.subtract.at(end, origin, moved)
+    for c, v in m.v_unplaced.items():
+        end[inst.classes[c].key.origin] -= persons[c] * (v.value or 0.0)
+    linked = np.zeros(len(inst.gm_codes))
+    if inst.n_links:
+        y = np.array([v.value or 0.0 for v in m.link_vars], dtype=float)
+        np.add.at(linked, inst.link_gm, y * persons[inst.link_class])
+    return end, linked
+
+
+def load_counts(m: pyo.ConcreteModel, place: np.ndarray, link: np.ndarray) -> None:
+    """Put class counts per arc and per link into the model's variables."""
+    for v, x in zip(m.place_vars, place.tolist(), strict=True):
+        v.set_value(float(x), skip_validation=True)
+    for v, x in zip(m.link_vars, link.tolist(), strict=True):
+        v.set_value(float(x), skip_validation=True)
+
+
+def repair_within_gap(m: pyo.ConcreteModel, inst: Instance) -> None:
+    """Take every improvement a planner would see at a glance that the MIP gap let pass.
+
+    A relative gap of 0.5% on a crisis week of EUR 27 mln is EUR 135,000: enough for the solver to
+    stop with a status holder unlinked beside a municipality with room (EUR 476 a person) or an
+    arrival without a bed beside a free bed it may use (EUR 10,000 a person). Each repair below
+    only lowers the objective and keeps every hard rule: an unplaced arrival takes the cheapest of
+    its own arcs with room (its own col/gvl included), and an unlinked status holder is linked to
+    the cheapest of its municipalities with room, if that costs less than its wait.
+    """
+    p = inst.scenario.policy
+    end, linked = end_and_linked(m, inst)
+    cap = np.array([loc.capacity for loc in inst.locations], dtype=float)
+    arc_eur = inst.arc_cost.sum(axis=1) if inst.n_arcs else np.zeros(0)
+    changed = False
+    for c, v in m.v_unplaced.items():
+        left = round(v.value or 0.0)
+        cls = inst.classes[c]
+        arcs = sorted(m.arcs_of[c], key=lambda a: (arc_eur[a], a))
+        for a in arcs:
+            d = int(inst.arc_dest[a])
+            loc = inst.locations[d]
+            while left > 0 and cap[d] - end[d] >= cls.persons:
+                band = band_penalty_eur(p, loc, end[d] + cls.persons) - band_penalty_eur(
+                    p, loc, end[d]
+                )
+                if arc_eur[a] + band >= p.unplaced_eur_per_person * cls.persons:
+                    break
+                m.place_vars[a].set_value(round(m.place_vars[a].value or 0.0) + 1)
+                left -= 1
+                end[d] += cls.persons  # (an unplaced household was already off its origin)
+                changed = True
+        v.set_value(left)
+    if inst.n_links:
+        pace = inst.pace_target
+        taken = np.zeros(len(inst.classes))
+        for k in range(inst.n_links):
+            taken[int(inst.link_class[k])] += round(m.link_vars[k].value or 0.0)
+        for c in inst.classes_with_role("link"):
+            cls = inst.classes[c]
+            wait = cls.persons * unlinked_price(p, cls.key.wait_weeks, cls.key.late)
+            while taken[c] < cls.n:
+                best, best_eur = -1, 0.0
+                for k in m.links_of[c]:
+                    g = int(inst.link_gm[k])
+                    if inst.link_cap[g] - linked[g] < cls.persons:
+                        continue
+                    gain = (
+                        p.waiting_eur_per_person_day
+                        * DAYS
+                        * min(cls.persons, max(0.0, pace[g] - linked[g]))
+                    )
+                    eur = float(inst.link_cost[k]) - gain - wait
+                    if eur < best_eur - 1e-9:
+                        best, best_eur = k, eur
+                if best < 0:
+                    break
+                m.link_vars[best].set_value(round(m.link_vars[best].value or 0.0) + 1)
+                linked[int(inst.link_gm[best])] += cls.persons
+                taken[c] += 1
+                changed = True
+    if changed:
+        tighten_slacks(m, inst)
+
+
+def round_per_class(m: pyo.ConcreteModel, inst: Instance) -> None:
+    """A plan from the LP solution loaded in ``m``: each class's counts rounded, the class kept whole.
+
+    Per class every LP value is rounded down; the households left over (one per fractional part,
+    at most) go, largest fractional part first over all classes, to the arc they were partly on
+    if its location (or municipality) still has room for them; the rest stay where they are (an
+    arrival is then without a bed, a closing class stuck, a status holder unlinked). Rounding
+    down never fills a location or a municipality beyond what the LP did, so no hard rule breaks
+    that the LP kept (a rebalance class staying put aside). The slacks are then set to their
+    least value and the improvements at a glance taken (:func:`repair_within_gap`): the plan is
+    a MIP start, often within the gap of the LP bound.
+    """
+    eps = 1e-6
+    persons = np.array([c.persons for c in inst.classes], dtype=float)
+    origin = np.array([c.key.origin for c in inst.classes], dtype=int)
+    x = np.array([v.value or 0.0 for v in m.place_vars], dtype=float)
+    y = np.array([v.value or 0.0 for v in m.link_vars], dtype=float)
+    xf = np.floor(x + eps)
+    yf = np.floor(y + eps)
+    left = np.array([c.n for c in inst.classes], dtype=float)  # households not yet decided
+    np.subtract.at(left, inst.arc_class, xf)
+    for c, v in m.v_unplaced.items():
+        u = np.floor((v.value or 0.0) + eps)
+        v.set_value(u, skip_validation=True)
+        left[c] -= u
+    stuck = getattr(m, "v_closing_stuck", {})
+    for c, v in stuck.items():
+        u = np.floor((v.value or 0.0) + eps)
+        v.set_value(u, skip_validation=True)
+        left[c] -= u
+    is_link = np.array([c.key.role == "link" for c in inst.classes], dtype=bool)
+    left_link = left.copy()
+    np.subtract.at(left_link, inst.link_class, yf)
+    left = np.where(is_link, left_link, left)
+    # a rebalance or link class need not move (be linked) whole: only its LP share, rounded
+    optional = np.array([c.key.role in ("rebalance", "link") for c in inst.classes], dtype=bool)
+    share = np.zeros(len(inst.classes))
+    np.add.at(share, inst.arc_class, x - xf)
+    np.add.at(share, inst.link_class, y - yf)
+    left = np.where(optional, np.minimum(left, np.round(share)), left)
+    # end-of-week persons with the rounded-down counts (households left over are at their origin)
+    a_origin = origin[inst.arc_class]
+    moved = (inst.arc_dest != a_origin) * xf * persons[inst.arc_class]
+    end = np.array([loc.residents for loc in inst.locations], dtype=float)
+    np.add.at(end, inst.arc_dest, moved)
+    np.subtract.at(end, a_origin, moved)
+    for c, v in m.v_unplaced.items():
+        # an arrival left over is off its origin until it is given an arc (its stay arc too)
+        end[origin[c]] -= persons[c] * ((v.value or 0.0) + left[c])
+    room = np.array([loc.capacity for loc in inst.locations], dtype=float) - end
+    closing = np.array([loc.closing for loc in inst.locations], dtype=bool)
+    room[closing] = -np.inf
+    linked = np.zeros(len(inst.gm_codes))
+    np.add.at(linked, inst.link_gm, yf * persons[inst.link_class])
+    gm_room = inst.link_cap - linked
+    # the leftover households, the largest first (the hardest to fit), each to the arc it was most
+    # on in the LP that has room for it, else to the cheapest of its arcs with room
+    fx = x - xf
+    fy = y - yf
+    arc_eur = inst.arc_cost.sum(axis=1) if inst.n_arcs else np.zeros(0)
+    price = inst.scenario.policy.unplaced_eur_per_person
+    order = sorted(np.flatnonzero(left >= 1), key=lambda c: (-persons[c], c))
+    for c in order:
+        p = persons[c]
+        if is_link[c]:
+            ks = m.links_of[c]
+            pref = sorted((k for k in ks if fy[k] > eps), key=lambda k: (-fy[k], k))
+            while left[c] >= 1:
+                k = next((k for k in pref if gm_room[int(inst.link_gm[k])] >= p), -1)
+                if k < 0:
+                    break
+                gm_room[int(inst.link_gm[k])] -= p
+                yf[k] += 1
+                fy[k] = 0.0
+                pref.remove(k)
+                left[c] -= 1
+            continue
+        arcs = m.arcs_of[c]
+        pref = sorted((a for a in arcs if fx[a] > eps), key=lambda a: (-fx[a], a))
+        rest = sorted((a for a in arcs if fx[a] <= eps), key=lambda a: (arc_eur[a], a))
+        arrival = c in m.v_unplaced
+        while left[c] >= 1:
+            a = next((a for a in pref if room[int(inst.arc_dest[a])] >= p), -1)
+            if a >= 0:
+                pref.remove(a)
+            elif optional[c]:
+                break
+            else:
+                a = next((a for a in rest if room[int(inst.arc_dest[a])] >= p), -1)
+                if a < 0 or (arrival and arc_eur[a] >= price * p):
+                    break
+            d = int(inst.arc_dest[a])
+            room[d] -= p
+            if not arrival:  # a resident leaving its origin frees its bed
+                room[int(origin[c])] += p
+            xf[a] += 1
+            left[c] -= 1
+    for c, v in m.v_unplaced.items():
+        if left[c] >= 1:  # no room on its arcs: without a bed for now (the repair may place it)
+            v.set_value((v.value or 0.0) + left[c], skip_validation=True)
+    for c, v in stuck.items():
+        if left[c] >= 1:
+            v.set_value((v.value or 0.0) + left[c], skip_validation=True)
+    load_counts(m, xf, yf)
+    tighten_slacks(m, inst)
+    repair_within_gap(m, inst)
+
+
+def previous_start(m: pyo.ConcreteModel, inst: Instance) -> bool:
+    """Replanning: the plan with every previous decision given again (on the plan loaded in
+    ``m``: a class without one keeps its values). False if no class has a previous decision."""
+    any_prev = False
+    stuck = getattr(m, "v_closing_stuck", {})
+    for c, cls in enumerate(inst.classes):
+        prev = cls.key.previous
+        if prev < 0 or cls.key.pin >= 0:
+            continue
+        if cls.key.role == "link":
+            ks = m.links_of[c]
+            keep = [k for k in ks if int(inst.link_gm[k]) == prev]
+            var = m.v_link
+        else:
+            ks = m.arcs_of[c]
+            keep = [a for a in ks if int(inst.arc_dest[a]) == prev]
+            var = m.v_place
+        if not keep:
+            continue
+        any_prev = True
+        for k in ks:
+            var[k].set_value(float(cls.n) if k == keep[0] else 0.0, skip_validation=True)
+        if c in m.v_unplaced:
+            m.v_unplaced[c].set_value(0.0, skip_validation=True)
+        if c in stuck:
+            stuck[c].set_value(0.0, skip_validation=True)
+    return any_prev
+
+
+_NO = 1e15  # the price of breaking a rule that has no slack: never paid by a move
+
+
+class _Prices:
+    """What the objective charges per location and per municipality for its end-of-week persons
+    (band, capacity excess) and its persons linked (pace shortfall, quota excess): the prices of
+    the slack columns, read from the compiled objective so they are exactly the model's."""
+
+    def __init__(self, m: pyo.ConcreteModel, inst: Instance, cm: CompiledModel) -> None:
+        p = inst.scenario.policy
+        n, g = len(inst.locations), len(inst.gm_codes)
+
+        def price(var_name: str, size: int) -> np.ndarray:
+            out = np.zeros(size)
+            var = getattr(m, var_name, None)
+            if var is not None:
+                idx = list(var.keys())
+                cols = cm.cols([var[i] for i in idx])
+                out[np.array(idx, dtype=int)] = np.where(cols >= 0, cm.cost[cols], 0.0)
+            return out
+
+        self.under = price("v_band_under", n)
+        self.over = price("v_band_over", n)
+        self.excess = price("v_capacity_excess", n)
+        self.short = price("v_pace_short", g)
+        # a municipality without a quota slack may not be linked beyond its cap at all
+        self.quota_excess = price("v_quota_excess", g)
+        var = getattr(m, "v_quota_excess", {})
+        self.quota_excess[[j for j in range(g) if j not in var]] = _NO
+        cap = np.array([loc.capacity for loc in inst.locations], dtype=float)
+        self.cap = cap
+        self.low = np.array([band_low(p.occupancy_min, int(c)) for c in cap], dtype=float)
+        self.high = np.array([band_high(p.occupancy_max, int(c)) for c in cap], dtype=float)
+        self.target = np.asarray(inst.pace_target, dtype=float)
+        self.link_cap = np.asarray(inst.link_cap, dtype=float)
+
+    def loc(self, d: np.ndarray, e: np.ndarray) -> np.ndarray:
+        return (
+            self.under[d] * np.maximum(0.0, self.low[d] - e)
+            + self.over[d] * np.maximum(0.0, e - self.high[d])
+            + self.excess[d] * np.maximum(0.0, e - self.cap[d])
+        )
+
+    def gm(self, g: np.ndarray, linked: np.ndarray) -> np.ndarray:
+        return self.short[g] * np.maximum(0.0, self.target[g] - linked) + self.quota_excess[
+            g
+        ] * np.maximum(0.0, linked - self.link_cap[g])
+
+
+def improve_by_moves(
+    m: pyo.ConcreteModel, inst: Instance, cm: CompiledModel, passes: int = 8
+) -> None:
+    """Move single households while that lowers the objective (a local search on the integer
+    plan loaded in ``m``): an arrival or a household of a closing location from one of its
+    options (arcs, without a bed, stuck) to another, a status holder from one municipality (or
+    waiting) to another. Each move is priced exactly: the columns' objective coefficients plus
+    the change of the band, capacity, pace and quota prices where it leaves and where it goes.
+    Ties keep the plan; the classes are visited in order, so the result is deterministic."""
+    pr = _Prices(m, inst, cm)
+    persons = np.array([c.persons for c in inst.classes], dtype=float)
+    x = np.array([round(v.value or 0.0) for v in m.place_vars], dtype=float)
+    y = np.array([round(v.value or 0.0) for v in m.link_vars], dtype=float)
+    ccol = cm.cols(m.place_vars)
+    arc_c = np.where(ccol >= 0, cm.cost[np.maximum(ccol, 0)], 0.0)
+    lcol = cm.cols(m.link_vars)
+    link_c = np.where(lcol >= 0, cm.cost[np.maximum(lcol, 0)], 0.0)
+    end, linked = end_and_linked(m, inst)
+    stuck = getattr(m, "v_closing_stuck", {})
+    # per class: its options' destinations (-1: none), costs and counts
+    groups: list[tuple[int, str, np.ndarray, np.ndarray, np.ndarray, pyo.Var | None]] = []
+    for c, cls in enumerate(inst.classes):
+        role = cls.key.role
+        if cls.key.pin >= 0:  # a pinned decision is not moved
+            continue
+        if role == "link":
+            ks = np.array(m.links_of[c], dtype=int)
+            if len(ks):
+                groups.append((c, "link", ks, inst.link_gm[ks], link_c[ks], None))
+        elif role in ("arrival", "closing"):
+            arcs = np.array(m.arcs_of[c], dtype=int)
+            slack = m.v_unplaced[c] if role == "arrival" else None
+            if role == "closing" and c in stuck:
+                slack = stuck[c]
+            if len(arcs) + (slack is not None) >= 2:
+                groups.append((c, role, arcs, inst.arc_dest[arcs], arc_c[arcs], slack))
+    slack_cost = {}
+    for _c, _role, _idx, _dest, _cost, slack in groups:
+        if slack is not None:
+            col = cm.cols([slack])[0]
+            slack_cost[id(slack)] = float(cm.cost[col]) if col >= 0 else 0.0
+    eps = 1e-6
+    # per class, once: its options' destinations (-1: none) and costs; the last option is the
+    # slack (no bed, stuck, waiting) where the class has one
+    opts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    for _c, role, _idx, dest, cost, slack in groups:
+        if role == "link" or slack is not None:
+            dest_all = np.append(dest, -1)
+            cost_all = np.append(cost, slack_cost.get(id(slack), 0.0) if slack is not None else 0.0)
+        else:
+            dest_all, cost_all = np.asarray(dest), np.asarray(cost)
+        has = dest_all >= 0
+        opts.append((dest_all, cost_all, has, np.where(has, dest_all, 0)))
+    for _pass in range(passes):
+        improved = False
+        for (c, role, idx, _dest, _cost, slack), (dest_all, cost_all, has, dd) in zip(
+            groups, opts, strict=True
+        ):
+            p = persons[c]
+            is_link = role == "link"
+            counts = y[idx] if is_link else x[idx]
+            if slack is not None:
+                count_all = np.append(counts, round(slack.value or 0.0))
+            elif is_link:
+                count_all = np.append(counts, inst.classes[c].n - int(counts.sum()))
+            else:
+                count_all = counts.copy()
+            state, fn = (linked, pr.gm) if is_link else (end, pr.loc)
+            while True:
+                # the change of a destination's price when p persons arrive (dest -1: none)
+                now = fn(dd, state[dd])
+                add = np.where(has, fn(dd, state[dd] + p) - now, 0.0)
+                less = np.where(has, fn(dd, state[dd] - p) - now, 0.0)
+                best = (0.0, -1, -1)
+                for j in np.flatnonzero(count_all >= 1):
+                    dj = int(dest_all[j])
+                    rem = float(less[j])
+                    # leaving option j, then arriving at another: when both are the same place
+                    # nothing changes there
+                    delta = cost_all - cost_all[j] + add + rem
+                    same = dest_all == dj
+                    delta = np.where(same, cost_all - cost_all[j], delta)
+                    delta[j] = 0.0
+                    i = int(np.argmin(delta))
+                    if delta[i] < best[0] - eps * max(1.0, abs(cost_all[j])) - 1e-6:
+                        best = (float(delta[i]), int(j), i)
+                if best[1] < 0:
+                    break
+                _d, out, into = best
+                count_all[out] -= 1
+                count_all[into] += 1
+                for jj, sign in ((out, -1.0), (into, 1.0)):
+                    dj = int(dest_all[jj])
+                    if dj >= 0:
+                        state[dj] += sign * p
+                improved = True
+            if is_link:
+                y[idx] = count_all[: len(idx)]
+            else:
+                x[idx] = count_all[: len(idx)]
+            if slack is not None:
+                slack.set_value(float(count_all[-1]), skip_validation=True)
+        if not improved:
+            break
+    load_counts(m, x, y)
+    tighten_slacks(m, inst)
