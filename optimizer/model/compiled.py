@@ -192,3 +192,14 @@ class CompiledModel:
     def start_from_model(self) -> None:
         """The values loaded in the Pyomo variables as a MIP start."""
         self.set_start(self.model_values())
+
+    def fix(self, cols: np.ndarray, values: np.ndarray) -> None:
+        """Fix columns at values (both bounds); :meth:`unfix` restores the model's bounds."""
+        if len(cols):
+            v = values.astype(float)
+            self.h.changeColsBounds(len(cols), cols.astype(np.int32), v, v)
+
+    def unfix(self, cols: np.ndarray) -> None:
+        if len(cols):
+            c = cols.astype(np.int32)
+            self.h.changeColsBounds(len(c), c, self.lower[c], self.upper[c])

@@ -74,3 +74,15 @@ def test_compiling_does_not_import_scipy_stats() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["optimal", "-1.0", "False"]
+
+
+def test_fix_and_unfix_restore_the_model_bounds() -> None:
+    m = _model()
+    cm = CompiledModel(m, threads=1, seed=1)
+    col = cm.cols([m.x])
+    cm.fix(col, np.array([3.0]))
+    assert cm.run(10, relax=True).objective == pytest.approx(-9 - 3.2 + 11.4)  # x = 3, y = 3.2
+    cm.unfix(col)
+    lp = cm.h.getLp()
+    assert list(lp.col_lower_) == list(cm.lower) and list(lp.col_upper_) == list(cm.upper)
+    assert cm.run(10, relax=True).objective == pytest.approx(-11.1)

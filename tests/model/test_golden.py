@@ -33,7 +33,10 @@ def test_small_reference_week_golden(small: tuple[Plan, Plan]) -> None:
     #             (3 persons linked), so no second round with wider link candidates is needed
     # 2026-12-09: 634,951.85 -> 635,960.68: a MIP start rounded per class from the LP and improved
     #             by single moves is within the gap (0.23% of the same bound), so it is the plan
-    assert plan.objective == pytest.approx(635_960.68, abs=1.0)
+    # 2026-12-03: 635,960.68 -> 635,967.96: the start is a dive on the LP by household size;
+    #             here it is 3 % above the LP (a week of shortage), so HiGHS runs from it and
+    #             stops at another plan inside the gap (EUR 7 more); same bound
+    assert plan.objective == pytest.approx(635_967.96, abs=1.0)
     assert plan.bound == pytest.approx(634_483.63, abs=1.0)
     assert plan.model.classes == 139  # 124 -> 139: link classes split by weeks waited
     assert plan.model.variables == 3979  # 2515 -> 3979: wait arcs and more link classes
