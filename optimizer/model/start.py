@@ -383,13 +383,21 @@ def improve_by_moves(
             dest_all, cost_all = np.asarray(dest), np.asarray(cost)
         has = dest_all >= 0
         opts.append((dest_all, cost_all, has, np.where(has, dest_all, 0)))
+    # a class is looked at again only when a place among its options changed since it was last
+    # looked at (its best move cannot have changed otherwise): the stamps of the last change
+    step = 0
+    stamp = {False: np.zeros(len(end), dtype=np.int64), True: np.zeros(len(linked), dtype=np.int64)}
+    seen = np.full(len(groups), -1, dtype=np.int64)
+    places = [dest_all[has] for dest_all, _cost, has, _dd in opts]
     for _pass in range(passes):
         improved = False
-        for (c, role, idx, _dest, _cost, slack), (dest_all, cost_all, has, dd) in zip(
-            groups, opts, strict=True
+        for g, ((c, role, idx, _dest, _cost, slack), (dest_all, cost_all, has, dd)) in enumerate(
+            zip(groups, opts, strict=True)
         ):
-            p = persons[c]
             is_link = role == "link"
+            if seen[g] >= 0 and (not len(places[g]) or stamp[is_link][places[g]].max() <= seen[g]):
+                continue
+            p = persons[c]
             counts = y[idx] if is_link else x[idx]
             if slack is not None:
                 count_all = np.append(counts, round(slack.value or 0.0))
@@ -421,11 +429,14 @@ def improve_by_moves(
                 _d, out, into = best
                 count_all[out] -= 1
                 count_all[into] += 1
+                step += 1
                 for jj, sign in ((out, -1.0), (into, 1.0)):
                     dj = int(dest_all[jj])
                     if dj >= 0:
                         state[dj] += sign * p
+                        stamp[is_link][dj] = step
                 improved = True
+            seen[g] = step
             if is_link:
                 y[idx] = count_all[: len(idx)]
             else:

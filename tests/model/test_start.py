@@ -90,7 +90,7 @@ def test_on_the_national_week_the_start_is_within_the_restricted_target() -> Non
     # the start is the plan when it is within 0.4 % of the bound and HiGHS is not run
     m, inst, cm = _lp(scale=1.0)
     lp = cm.objective_of(cm.values())
-    _start, obj, done = _dive(m, inst, cm, time.perf_counter() + 60, target=lp * 1.004)
+    _start, obj, done = _dive(m, inst, cm, time.perf_counter() + 60, lp, target=lp * 1.004)
     assert done and (obj - lp) / obj < 0.004
 
 
@@ -117,8 +117,9 @@ def test_a_second_dive_from_another_vertex_is_kept_only_if_better() -> None:
     one.run(time.perf_counter() + 60)
     first = cm.objective_of(cm.model_values())
     m, inst, cm = _lp(seed=2)
-    # a target below the bound: the first dive never meets it, so the second one runs
-    start, obj, done = _dive(m, inst, cm, time.perf_counter() + 60, target=-1e18)
+    # a target just below the first dive's plan: it misses it narrowly, so the second one runs
+    lp = cm.objective_of(cm.values())
+    start, obj, done = _dive(m, inst, cm, time.perf_counter() + 60, lp, target=first - 1e-3)
     assert done and obj <= first + 1e-6
     assert obj == pytest.approx(cm.objective_of(cm.model_values()))  # the kept plan is loaded
     assert np.array_equal(start, cm.model_values())
