@@ -106,10 +106,9 @@ def disaggregate(inst: Instance, sol: Solved) -> Decided:
     unplaced: list[Unplaced] = []
     waits: list[RegistrationWait] = []
     cursor = {c: 0 for c in range(len(inst.classes))}
-    for a in range(inst.n_arcs):
-        n = int(round(sol.place[a]))
-        if n <= 0:
-            continue
+    place = np.round(sol.place).astype(np.int64)
+    for a in np.flatnonzero(place > 0).tolist():  # arc order, only arcs in use
+        n = int(place[a])
         c = int(inst.arc_class[a])
         cls = inst.classes[c]
         members = cls.members[cursor[c] : cursor[c] + n]
@@ -144,10 +143,9 @@ def disaggregate(inst: Instance, sol: Solved) -> Decided:
                 Unplaced(household=h, persons=cls.persons, reason=reason, location=here)
             )
         cursor[c] += n
-    for k in range(inst.n_links):
-        n = int(round(sol.link[k]))
-        if n <= 0:
-            continue
+    link = np.round(sol.link).astype(np.int64)
+    for k in np.flatnonzero(link > 0).tolist():
+        n = int(link[k])
         c = int(inst.link_class[k])
         cls = inst.classes[c]
         g = int(inst.link_gm[k])
@@ -259,27 +257,32 @@ def _changes(inst: Instance, previous: Plan, decided: Decided) -> list[Change]:
 def _extra_links(inst: Instance, sol: Solved) -> dict[int, set[int]]:
     """Municipalities beyond the nearest candidates that still have room for a household left
     unlinked: per origin location, the ``link_candidates`` nearest such (empty: nothing to add)."""
+    persons = np.array([c.persons for c in inst.classes], dtype=float)
+    counts = np.round(sol.link)
     linked = np.zeros(len(inst.gm_codes))
+    np.add.at(linked, inst.link_gm, counts * persons[inst.link_class])
     taken = np.zeros(len(inst.classes))
-    for k in range(inst.n_links):
-        c = int(inst.link_class[k])
-        n = round(sol.link[k])
-        linked[int(inst.link_gm[k])] += n * inst.classes[c].persons
-        taken[c] += n
+    np.add.at(taken, inst.link_class, counts)
     room = inst.link_cap - linked
-    cand: dict[int, set[int]] = {}
-    for k in range(inst.n_links):
-        cand.setdefault(int(inst.link_class[k]), set()).add(int(inst.link_gm[k]))
+    left = [
+        c
+        for c in inst.classes_with_role("link")
+        if inst.classes[c].key.pin < 0 and taken[c] < inst.classes[c].n
+    ]
+    if not left:
+        return {}
+    cand: dict[int, set[int]] = {c: set() for c in left}
+    for c, g in zip(inst.link_class.tolist(), inst.link_gm.tolist(), strict=True):
+        if c in cand:
+            cand[c].add(g)
     out: dict[int, set[int]] = {}
-    for c in inst.classes_with_role("link"):
+    for c in left:
         cls = inst.classes[c]
-        if cls.key.pin >= 0 or taken[c] >= cls.n:
-            continue
         o = cls.key.origin
         fits = [
             int(g)
             for g in np.argsort(inst.dist_loc_gm[o], kind="stable")
-            if room[g] >= cls.persons and int(g) not in cand.get(c, set())
+            if room[g] >= cls.persons and int(g) not in cand[c]
         ]
         if fits:
             out.setdefault(o, set()).update(fits[: inst.scenario.policy.link_candidates])
