@@ -1,8 +1,8 @@
 """``uvicorn api.asgi:app`` (settings from the environment); also each of the N API processes of
 ``coa-plan serve --workers N``."""
 
-from api.cli import GuardedH11
 from api.core.config import Settings
+from api.http_guard import GuardedH11
 from api.main import create_app
 
 settings = Settings()

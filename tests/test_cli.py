@@ -124,7 +124,7 @@ def test_cli_start_imports_no_heavy_library() -> None:
 
     heavy = (
         "pyomo", "highspy", "ortools", "matplotlib", "geopandas", "pandas", "pandera", "dask",
-        "openpyxl", "fastapi", "numpy", "scipy", "sqlalchemy",
+        "openpyxl", "fastapi", "numpy", "scipy", "sqlalchemy", "uvicorn",
     )  # fmt: skip
     code = f"import sys, coa_plan.cli; print(','.join(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run(
