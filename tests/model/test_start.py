@@ -8,7 +8,9 @@ import time
 import numpy as np
 import pyomo.core as pyo
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from optimizer.documents.scenario import Scenario
 from optimizer.model.build import create_model
 from optimizer.model.compiled import CompiledModel
 from optimizer.model.instance import Instance, build_instance
@@ -23,6 +25,7 @@ from optimizer.model.start import (
 from optimizer.rules.week import SEED
 from optimizer.scenario_gen import ScenarioSpec, generate_scenario
 from tests.builders import UTRECHT, WESTERWOLDE, ZWOLLE, dest, hh, loc, scenario, solve
+from tests.model.strategies import scenarios
 
 
 def _lp(seed: int = 1, scale: float = 0.1) -> tuple[pyo.ConcreteModel, Instance, CompiledModel]:
@@ -125,7 +128,7 @@ def test_a_second_dive_from_another_vertex_is_kept_only_if_better() -> None:
     assert np.array_equal(start, cm.model_values())
 
 
-def _full_azc() -> object:
+def _full_azc() -> Scenario:
     # A family of two arrives at Ter Apel. Its one azc (A) is full with two single residents who
     # may move to B, which takes no families: the family can only have A if both move on.
     return scenario(
@@ -170,3 +173,21 @@ def test_the_solver_gives_the_family_the_beds_the_residents_leave() -> None:
     plan = solve(_full_azc())
     assert dest(plan) == {"K": "A", "ONE": "B", "TWO": "B"}
     assert plan.registration_waits == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_the_dive_keeps_every_row_on_random_weeks(s: Scenario) -> None:
+    # random small weeks (tests/model/strategies.py): shortages, closures, over-full gvls, families
+    # that fit nowhere; whatever the LP, the dive's plan is whole and keeps every row of the model
+    inst = build_instance(s)
+    m = create_model(inst)
+    cm = CompiledModel(m, 1, SEED)
+    lp = cm.run(60, relax=True)
+    assert lp.status == "optimal" and lp.objective is not None
+    assert SizeDive(m, inst, cm).run(time.perf_counter() + 60)
+    x = cm.model_values()
+    assert np.all(np.abs(x[cm.integer] - np.round(x[cm.integer])) < 1e-9)
+    assert np.all(x >= cm.lower - 1e-9) and np.all(x <= cm.upper + 1e-9)
+    _hard_rows_hold(m)
+    assert cm.objective_of(x) >= lp.objective - 1e-6 * max(1.0, abs(lp.objective))
