@@ -257,7 +257,7 @@ def _changes(inst: Instance, previous: Plan, decided: Decided) -> list[Change]:
 def _extra_links(inst: Instance, sol: Solved) -> dict[int, set[int]]:
     """Municipalities beyond the nearest candidates that still have room for a household left
     unlinked: per origin location, the ``link_candidates`` nearest such (empty: nothing to add)."""
-    persons = np.array([c.persons for c in inst.classes], dtype=float)
+    persons = inst.class_persons()
     counts = np.round(sol.link)
     linked = np.zeros(len(inst.gm_codes))
     np.add.at(linked, inst.link_gm, counts * persons[inst.link_class])

@@ -128,6 +128,11 @@ class CompiledModel:
         """Column of each variable (-1 for one that appears nowhere in the model)."""
         return np.array([self.col_of.get(id(v), -1) for v in variables], dtype=np.int64)
 
+    def costs_of(self, variables: list[pyo.Var]) -> np.ndarray:
+        """Objective coefficient of each variable (0 for one that appears nowhere in the model)."""
+        cols = self.cols(variables)
+        return np.where(cols >= 0, self.cost[np.maximum(cols, 0)], 0.0)
+
     def run(self, time_limit: float, rel_gap: float | None = None, relax: bool = False) -> HighsRun:
         """One HiGHS run of at most ``time_limit`` wall-clock seconds (HiGHS checks its clock
         between nodes and iterations, so a run may end a few tenths of a second late)."""

@@ -122,6 +122,18 @@ class Instance:
     def n_arcs(self) -> int:
         return int(self.arc_class.shape[0])
 
+    def class_persons(self) -> np.ndarray:
+        """Persons per household of each class (float, for the arithmetic of the heuristics)."""
+        return np.array([c.persons for c in self.classes], dtype=float)
+
+    def arc_eur(self) -> np.ndarray:
+        """Euros per household of each placement arc, all arc cost components together."""
+        return self.arc_cost.sum(axis=1) if self.n_arcs else np.zeros(0)
+
+    def class_origins(self) -> np.ndarray:
+        """Location index each class is at now."""
+        return np.array([c.key.origin for c in self.classes], dtype=int)
+
     @property
     def n_links(self) -> int:
         return int(self.link_class.shape[0])

@@ -55,9 +55,9 @@ def tighten_slacks(m: pyo.ConcreteModel, inst: Instance) -> None:
 def end_and_linked(m: pyo.ConcreteModel, inst: Instance) -> tuple[np.ndarray, np.ndarray]:
     """End-of-week persons per location and persons linked per municipality, from the decisions
     (vectorised: evaluating the Pyomo expressions one by one costs about a second nationally)."""
-    persons = np.array([c.persons for c in inst.classes], dtype=float)
+    persons = inst.class_persons()
     x = np.array([v.value or 0.0 for v in m.place_vars], dtype=float)
-    origin = np.array([c.key.origin for c in inst.classes], dtype=int)[inst.arc_class]
+    origin = inst.class_origins()[inst.arc_class]
     moved = (inst.arc_dest != origin) * x * persons[inst.arc_class]
     end = np.array([loc.residents for loc in inst.locations], dtype=float)
     np.add.at(end, inst.arc_dest, moved)
@@ -92,7 +92,7 @@ def repair_within_gap(m: pyo.ConcreteModel, inst: Instance) -> None:
     p = inst.scenario.policy
     end, linked = end_and_linked(m, inst)
     cap = np.array([loc.capacity for loc in inst.locations], dtype=float)
-    arc_eur = inst.arc_cost.sum(axis=1) if inst.n_arcs else np.zeros(0)
+    arc_eur = inst.arc_eur()
     changed = False
     for c, v in m.v_unplaced.items():
         left = round(v.value or 0.0)
@@ -157,8 +157,8 @@ def round_per_class(m: pyo.ConcreteModel, inst: Instance) -> None:
     a MIP start, often within the gap of the LP bound.
     """
     eps = 1e-6
-    persons = np.array([c.persons for c in inst.classes], dtype=float)
-    origin = np.array([c.key.origin for c in inst.classes], dtype=int)
+    persons = inst.class_persons()
+    origin = inst.class_origins()
     x = np.array([v.value or 0.0 for v in m.place_vars], dtype=float)
     y = np.array([v.value or 0.0 for v in m.link_vars], dtype=float)
     xf = np.floor(x + eps)
@@ -203,7 +203,7 @@ def round_per_class(m: pyo.ConcreteModel, inst: Instance) -> None:
     # on in the LP that has room for it, else to the cheapest of its arcs with room
     fx = x - xf
     fy = y - yf
-    arc_eur = inst.arc_cost.sum(axis=1) if inst.n_arcs else np.zeros(0)
+    arc_eur = inst.arc_eur()
     price = inst.scenario.policy.unplaced_eur_per_person
     order = sorted(np.flatnonzero(left >= 1), key=lambda c: (-persons[c], c))
     for c in order:
@@ -298,8 +298,7 @@ class _Prices:
             var = getattr(m, var_name, None)
             if var is not None:
                 idx = list(var.keys())
-                cols = cm.cols([var[i] for i in idx])
-                out[np.array(idx, dtype=int)] = np.where(cols >= 0, cm.cost[cols], 0.0)
+                out[np.array(idx, dtype=int)] = cm.costs_of([var[i] for i in idx])
             return out
 
         self.under = price("v_band_under", n)
@@ -340,13 +339,11 @@ def improve_by_moves(
     the change of the band, capacity, pace and quota prices where it leaves and where it goes.
     Ties keep the plan; the classes are visited in order, so the result is deterministic."""
     pr = _Prices(m, inst, cm)
-    persons = np.array([c.persons for c in inst.classes], dtype=float)
+    persons = inst.class_persons()
     x = np.array([round(v.value or 0.0) for v in m.place_vars], dtype=float)
     y = np.array([round(v.value or 0.0) for v in m.link_vars], dtype=float)
-    ccol = cm.cols(m.place_vars)
-    arc_c = np.where(ccol >= 0, cm.cost[np.maximum(ccol, 0)], 0.0)
-    lcol = cm.cols(m.link_vars)
-    link_c = np.where(lcol >= 0, cm.cost[np.maximum(lcol, 0)], 0.0)
+    arc_c = cm.costs_of(m.place_vars)
+    link_c = cm.costs_of(m.link_vars)
     end, linked = end_and_linked(m, inst)
     stuck = getattr(m, "v_closing_stuck", {})
     # per class: its options' destinations (-1: none), costs and counts
@@ -366,11 +363,11 @@ def improve_by_moves(
                 slack = stuck[c]
             if len(arcs) + (slack is not None) >= 2:
                 groups.append((c, role, arcs, inst.arc_dest[arcs], arc_c[arcs], slack))
-    slack_cost = {}
-    for _c, _role, _idx, _dest, _cost, slack in groups:
-        if slack is not None:
-            col = cm.cols([slack])[0]
-            slack_cost[id(slack)] = float(cm.cost[col]) if col >= 0 else 0.0
+    slack_cost = {
+        id(slack): float(cm.costs_of([slack])[0])
+        for _c, _role, _idx, _dest, _cost, slack in groups
+        if slack is not None
+    }
     eps = 1e-6
     # per class, once: its options' destinations (-1: none) and costs; the last option is the
     # slack (no bed, stuck, waiting) where the class has one
@@ -474,10 +471,9 @@ class SizeDive:
 
     def __init__(self, m: pyo.ConcreteModel, inst: Instance, cm: CompiledModel) -> None:
         self.m, self.inst, self.cm = m, inst, cm
-        cls = inst.classes
-        self.persons = np.array([c.persons for c in cls], dtype=float)
-        self.origin = np.array([c.key.origin for c in cls], dtype=int)
-        self.n = np.array([c.n for c in cls], dtype=float)
+        self.persons = inst.class_persons()
+        self.origin = inst.class_origins()
+        self.n = np.array([c.n for c in inst.classes], dtype=float)
         self.acol = cm.cols(m.place_vars)
         self.lcol = cm.cols(m.link_vars)
         stuck = getattr(m, "v_closing_stuck", {})
@@ -487,7 +483,7 @@ class SizeDive:
         self.a_persons = self.persons[inst.arc_class]
         self.a_origin = self.origin[inst.arc_class]
         self.moves = inst.arc_dest != self.a_origin  # False: a stay (or wait) arc
-        self.arc_eur = inst.arc_cost.sum(axis=1) if inst.n_arcs else np.zeros(0)
+        self.arc_eur = inst.arc_eur()
         locs = inst.locations
         self.cap = np.array([loc.capacity for loc in locs], dtype=float)
         self.closing = np.array([loc.closing for loc in locs], dtype=bool)
@@ -693,20 +689,18 @@ def make_room(m: pyo.ConcreteModel, inst: Instance, cm: CompiledModel, rounds: i
     from the LP leaves it wherever the LP split a family over the last beds of a full location.
     """
     pr = _Prices(m, inst, cm)
-    persons = np.array([c.persons for c in inst.classes], dtype=float)
-    origin = np.array([c.key.origin for c in inst.classes], dtype=int)
+    persons = inst.class_persons()
+    origin = inst.class_origins()
     x = np.array([round(v.value or 0.0) for v in m.place_vars], dtype=float)
-    ccol = cm.cols(m.place_vars)
-    arc_c = np.where(ccol >= 0, cm.cost[np.maximum(ccol, 0)], 0.0)
+    arc_c = cm.costs_of(m.place_vars)
     dest = inst.arc_dest
     moves = dest != origin[inst.arc_class]
     end, _linked = end_and_linked(m, inst)
     cap = pr.cap
     unplaced = {c: round(v.value or 0.0) for c, v in m.v_unplaced.items()}
-    unplaced_cost: dict[int, float] = {}
-    for c, v in m.v_unplaced.items():
-        col = cm.cols([v])[0]
-        unplaced_cost[c] = float(cm.cost[col]) if col >= 0 else 0.0
+    unplaced_cost = dict(
+        zip(m.v_unplaced.keys(), cm.costs_of(list(m.v_unplaced.values())).tolist(), strict=True)
+    )
     movable = {
         c: np.array([a for a in m.arcs_of[c] if moves[a]], dtype=int)
         for c, cls in enumerate(inst.classes)
