@@ -42,6 +42,7 @@ def render(path: Path, sheet: str, out: Path, rows: int = 18, cols: int = 9) -> 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
+    from matplotlib.transforms import TransformedBbox
 
     wb = load_workbook(path)
     ws = wb[sheet]
@@ -69,14 +70,19 @@ def render(path: Path, sheet: str, out: Path, rows: int = 18, cols: int = 9) -> 
         ax.text(rn / 2, y + 0.5, str(i + 1), ha="center", va="center", fontsize=7, color="#555555")
         for j in range(cols):
             face = "#DDEBF7" if i == 0 else "white"
-            ax.add_patch(Rectangle((rn + x[j], y), widths[j], row_h, facecolor=face,
-                                   edgecolor=line, linewidth=0.5))
+            cell = Rectangle((rn + x[j], y), widths[j], row_h, facecolor=face, edgecolor=line,
+                             linewidth=0.5)
+            ax.add_patch(cell)
             t = r[j] if j < len(r) else ""
             numeric = i > 0 and isinstance(grid[i][j][0], int | float) and not isinstance(
                 grid[i][j][0], bool)
-            ax.text(rn + (x[j + 1] - 0.4 if numeric else x[j] + 0.4), y + 0.5, t,
-                    ha="right" if numeric else "left", va="center", fontsize=7,
-                    fontweight="bold" if i == 0 else "normal", clip_on=True)
+            # a long text runs on over empty cells and ends at its cell's edge beside a filled
+            # one, as Excel shows it
+            txt = ax.text(rn + (x[j + 1] - 0.4 if numeric else x[j] + 0.4), y + 0.5, t,
+                          ha="right" if numeric else "left", va="center", fontsize=7,
+                          fontweight="bold" if i == 0 else "normal", clip_on=True)
+            if j + 1 < len(r) and r[j + 1]:
+                txt.set_clip_box(TransformedBbox(cell.get_bbox(), ax.transData))
     y = -(len(texts) + 2)
     tx = rn
     for name in wb.sheetnames:
