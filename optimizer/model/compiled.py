@@ -22,6 +22,7 @@ import pyomo.core as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 INF = highspy.kHighsInf
+NO_LIMIT = 2**31 - 1  # HiGHS's default for its integer limits (kHighsIInf)
 
 
 def _skip_scipy_stats() -> None:
@@ -133,12 +134,21 @@ class CompiledModel:
         cols = self.cols(variables)
         return np.where(cols >= 0, self.cost[np.maximum(cols, 0)], 0.0)
 
-    def run(self, time_limit: float, rel_gap: float | None = None, relax: bool = False) -> HighsRun:
+    def run(
+        self,
+        time_limit: float,
+        rel_gap: float | None = None,
+        relax: bool = False,
+        max_nodes: int | None = None,
+    ) -> HighsRun:
         """One HiGHS run of at most ``time_limit`` wall-clock seconds (HiGHS checks its clock
-        between nodes and iterations, so a run may end a few tenths of a second late)."""
+        between nodes and iterations, so a run may end a few tenths of a second late) and, if
+        given, ``max_nodes`` branch-and-bound nodes (a deterministic limit: the same model gives
+        the same result however busy the machine is)."""
         h = self.h
         h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
         h.setOptionValue("solve_relaxation", bool(relax))
+        h.setOptionValue("mip_max_nodes", int(max_nodes) if max_nodes is not None else NO_LIMIT)
         if rel_gap is not None:
             h.setOptionValue("mip_rel_gap", float(rel_gap))
         h.run()

@@ -28,6 +28,7 @@ from optimizer.model.start import (
     improve_by_moves,
     previous_start,
     repair_within_gap,
+    rins,
     tighten_slacks,
 )
 from optimizer.rules.week import SEED
@@ -137,28 +138,42 @@ def _dive(
     bound: float,
     target: float,
 ) -> tuple[np.ndarray, float, bool]:
-    """The start of the weekly MIP: :class:`SizeDive` from the LP solution in HiGHS; where that
+    """The start of the weekly MIP: :class:`SizeDive` from the LP solution in HiGHS. Where that
     plan misses ``target`` by less than it is above it (within twice the target's distance to the
-    LP ``bound``), a second dive from another optimal vertex of the same LP (HiGHS solving it
-    again from its basis ends elsewhere on the optimal face, and a dive's fragments depend on the
-    vertex it starts from; on 8 national weeks the better of the two was within 0.4 % of the bound
-    on 7, one dive on 6). The better plan is loaded in ``m``. Returns its column values, objective
+    LP ``bound``): HiGHS solves the LP again from its basis, which ends on another optimal vertex,
+    and :func:`rins` solves the sub-MIP over the columns where the plan and the two vertices
+    disagree (national week: 0.48 % -> 0.14 % in 0.4-0.9 s, against 0.73 % -> 0.37 % for a
+    second dive before). If that still misses narrowly, a second dive from a third vertex, and the
+    sub-MIP of both plans. The plan kept is loaded in ``m``. Returns its column values, objective
     and whether the deadline left the dives whole."""
     dive = SizeDive(m, inst, cm)
+    refs = [cm.values()]  # the LP solution the dive starts from
     done = dive.run(deadline)
     start = cm.model_values()
     start_obj = cm.objective_of(start)
-    near = start_obj - bound <= 2.0 * (target - bound)
-    if start_obj <= target or not near or not done or deadline - time.perf_counter() < 1.0:
-        return start, start_obj, done
-    again = cm.run(deadline - time.perf_counter(), relax=True)
-    if again.status != "optimal":
-        return start, start_obj, not again.stopped
-    done = dive.run(deadline)
-    other = cm.model_values()
-    other_obj = cm.objective_of(other)
-    if other_obj < start_obj:
-        return other, other_obj, done
+
+    def lp_again() -> bool:
+        again = cm.run(deadline - time.perf_counter(), relax=True)
+        if again.status == "optimal":
+            refs.append(cm.values())
+        return again.status == "optimal"
+
+    def near(obj: float) -> bool:
+        return obj - bound <= 2.0 * (target - bound)
+
+    if start_obj > target and near(start_obj) and done and lp_again():
+        # the neighbourhood where the plan and the LP's two vertices disagree
+        start, start_obj = rins(cm, refs, start, deadline)
+        if (
+            start_obj > target
+            and near(start_obj)
+            and deadline - time.perf_counter() >= 1.0
+            and lp_again()
+        ):
+            done = dive.run(deadline)  # from a third vertex, then both plans' neighbourhood
+            other = cm.model_values()
+            base, alt = (other, start) if cm.objective_of(other) < start_obj else (start, other)
+            start, start_obj = rins(cm, [*refs, alt], base, deadline)
     for v, val in zip(cm.columns, start.tolist(), strict=True):
         v.set_value(val, skip_validation=True)
     return start, start_obj, done

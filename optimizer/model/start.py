@@ -315,6 +315,20 @@ class _Prices:
         self.high = np.array([band_high(p.occupancy_max, int(c)) for c in cap], dtype=float)
         self.target = np.asarray(inst.pace_target, dtype=float)
         self.link_cap = np.asarray(inst.link_cap, dtype=float)
+        self._lists: tuple[list[float], ...] | None = None
+
+    def loc1(self, d: int, e: float) -> float:
+        """:meth:`loc` of one location (plain floats: chains price thousands of single steps)."""
+        if self._lists is None:
+            self._lists = tuple(
+                a.tolist() for a in (self.under, self.low, self.over, self.high, self.excess)
+            ) + (self.cap.tolist(),)
+        under, low, over, high, excess, cap = self._lists
+        return (
+            under[d] * max(0.0, low[d] - e)
+            + over[d] * max(0.0, e - high[d])
+            + excess[d] * max(0.0, e - cap[d])
+        )
 
     def loc(self, d: np.ndarray, e: np.ndarray) -> np.ndarray:
         return (
@@ -463,10 +477,15 @@ class SizeDive:
     decreasing, guided by the LP). On 8 national weeks one dive came to 0.04-0.76 % of the LP
     bound (6 within 0.4 %), the plain rounding to 0.64-2.3 %.
 
-    A step whose fix would break a hard rule that the LP keeps (capacity, a closing location,
-    a pinned decision) is undone and only its columns that the LP has integral are fixed; their
-    households are rounded with the next size. The LP bound itself is never changed: the model's
-    own bounds are restored at the end.
+    A step whose fix makes the next LP overfill a location is rounded once more with those
+    locations counted strictly (``tight`` in :meth:`round_size`): there nobody counts on
+    residents leaving, nobody waits in a bed the LP needed to free (an over-full col or gvl), and
+    a resident the LP had half on its way out leaves. A step that still breaks a hard rule that
+    the LP keeps (capacity, a closing location, a pinned decision) is undone and only its columns
+    that the LP has integral are fixed; their households are rounded with the next size. Before
+    the retry, an undone step on a peak week left its families to the final rounding, 1-3 % above
+    the bound, where HiGHS then ran for 0.4-15 s. The LP bound itself is never changed: the
+    model's own bounds are restored at the end.
     """
 
     def __init__(self, m: pyo.ConcreteModel, inst: Instance, cm: CompiledModel) -> None:
@@ -492,15 +511,27 @@ class SizeDive:
         hard = [cm.cols(list(var.values())) for var in slacks if var is not None]
         cols = np.concatenate(hard) if hard else np.zeros(0, dtype=np.int64)
         self.hard_cols = cols[cols >= 0]
+        self.steps: list[tuple[float, str]] = []
+        """Per size of the last :meth:`run`: ``fixed``, ``retried`` (fixed at the second try,
+        with the over-filled locations counted strictly) or ``undone``."""
+        excess = getattr(m, "v_capacity_excess", {})
+        self.excess_loc = np.array(list(excess.keys()), dtype=int)
+        self.excess_col = cm.cols(list(excess.values()))
 
     def _at(self, x: np.ndarray, cols: np.ndarray) -> np.ndarray:
         return np.where(cols >= 0, x[np.maximum(cols, 0)], 0.0)
+
+    def _over(self, x: np.ndarray) -> np.ndarray:
+        """Per location: is it above its capacity in ``x``?"""
+        out = np.zeros(len(self.cap), dtype=bool)
+        out[self.excess_loc[self._at(x, self.excess_col) > 1e-6]] = True
+        return out
 
     def _hard(self, x: np.ndarray) -> float:
         return float(self.cm.cost[self.hard_cols] @ x[self.hard_cols])
 
     def round_size(
-        self, x: np.ndarray, fixed: np.ndarray, size: float
+        self, x: np.ndarray, fixed: np.ndarray, size: float, tight: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Whole-household counts for the unfixed columns of the classes of ``size`` persons, from
         the LP values ``x``: the columns and their values.
@@ -511,6 +542,10 @@ class SizeDive:
         class) to the cheapest of their arcs with room, else to their slack. Room counts the
         fixed households and this size's, the LP's departures of smaller ones, and not the
         arrivals of smaller ones: those are re-planned around it.
+
+        ``tight`` marks locations where that was too hopeful (the next LP had to exceed their
+        capacity): there a household neither counts on residents leaving nor stays (waits) unless
+        the room is there as counted.
         """
         inst, m = self.inst, self.m
         eps = 1e-6
@@ -577,7 +612,9 @@ class SizeDive:
             role = inst.classes[c].key.role
             left = self.n[c] - decided[c]
             if role in ("rebalance", "link"):  # need not move (be linked) whole
-                left = min(left, float(np.round(share[c])))
+                up = role == "rebalance" and tight is not None and tight[self.origin[c]]
+                # from a location the LP had to overfill, the LP's part of a household leaves
+                left = min(left, float(np.ceil(share[c] - eps) if up else np.round(share[c])))
             if role == "link":
                 ks = m.links_of[c]
                 pref = sorted(
@@ -600,9 +637,12 @@ class SizeDive:
             rest = sorted((a for a in arcs if frac[a] <= eps), key=lambda a: (self.arc_eur[a], a))
 
             def fits(a: int, spare: np.ndarray | None = None) -> bool:
-                if not self.moves[a]:
-                    return spare is None  # a stay or wait arc: only before or after the moves
+                if not self.moves[a]:  # a stay or wait arc: only before or after the moves
+                    o = int(self.a_origin[a])
+                    return spare is None and (tight is None or not tight[o] or room[o] >= 0)
                 d = int(dest[a])
+                if spare is not None and tight is not None and tight[d]:
+                    return False
                 return room[d] + (0.0 if spare is None else spare[d]) >= size
 
             while left >= 1:
@@ -617,7 +657,7 @@ class SizeDive:
                         d = int(dest[a])
                         movable[d] -= max(0.0, size - room[d])
                 if a < 0:
-                    a = next((a for a in rest if not self.moves[a]), -1)
+                    a = next((a for a in rest if not self.moves[a] and fits(a)), -1)
                 if a < 0 or (role == "arrival" and self.arc_eur[a] >= price * size):
                     break
                 if a in pref:
@@ -644,6 +684,7 @@ class SizeDive:
         x = cm.values()
         hard = self._hard(x)
         done = True
+        self.steps = []
         for size in sorted({float(p) for p in self.persons if p > 1}, reverse=True):
             left = deadline - time.perf_counter()
             if left <= 0.05:
@@ -657,6 +698,20 @@ class SizeDive:
                 cm.unfix(cols)
                 break
             new = cm.values()
+            over = self._over(new)
+            outcome = "fixed"
+            if res.status == "optimal" and over.any() and self._hard(new) > hard + 1e-3:
+                outcome = "retried"
+                # once more, where the locations the LP had to overfill are counted strictly
+                cm.unfix(cols)
+                cols, vals = self.round_size(x, fixed, size, tight=over)
+                cm.fix(cols, vals)
+                res = cm.run(deadline - time.perf_counter(), relax=True)
+                if res.stopped:
+                    done = False
+                    cm.unfix(cols)
+                    break
+                new = cm.values()
             if res.status != "optimal" or self._hard(new) > hard + 1e-3:
                 # undo; fix only what the LP has integral already (the LP solution stays)
                 cm.unfix(cols)
@@ -665,6 +720,8 @@ class SizeDive:
                 cm.fix(cols, vals)
                 new = x
                 cm.run(deadline - time.perf_counter(), relax=True)  # its basis, for the next
+                outcome = "undone"
+            self.steps.append((size, outcome))
             fixed[cols] = True
             x = new
         for v, val in zip(cm.columns, x.tolist(), strict=True):
@@ -675,6 +732,44 @@ class SizeDive:
         if make_room(self.m, self.inst, cm):
             improve_by_moves(self.m, self.inst, cm)
         return done
+
+
+RINS_MAX_NODES = 200
+"""Branch-and-bound nodes of the neighbourhood sub-MIP (:func:`rins`): a deterministic limit. On
+the weeks measured HiGHS closes it in presolve or at its root."""
+
+
+def rins(
+    cm: CompiledModel, refs: list[np.ndarray], plan: np.ndarray, deadline: float
+) -> tuple[np.ndarray, float]:
+    """A relaxation induced neighbourhood of a whole plan (RINS: Danna, Rothberg and Le Pape,
+    2005), widened by more than one reference: every integer column on which the plan and all of
+    ``refs`` (LP solutions at different optimal vertices, other plans) agree is fixed, and HiGHS
+    solves the MIP over the rest from the plan. On a national week that is 700-1,300 of 43,000
+    columns: the households the dive had to round, where the LP split them or its vertices
+    differ. Returns the better of the plan and the sub-MIP's plan, as column values, and its
+    objective; the model's bounds are restored.
+    """
+    obj = cm.objective_of(plan)
+    left = deadline - time.perf_counter()
+    if left <= 0.05:
+        return plan, obj
+    agree = cm.integer.copy()
+    for ref in refs:
+        agree &= np.abs(ref - plan) <= 1e-6
+    fixed = np.flatnonzero(agree).astype(np.int32)
+    cm.fix(fixed, plan[fixed])
+    try:
+        cm.set_start(plan)
+        res = cm.run(left, rel_gap=1e-4, max_nodes=RINS_MAX_NODES)
+        better = cm.values() if res.has_solution else None
+    finally:
+        cm.unfix(fixed)
+    if better is None:
+        return plan, obj
+    better = np.where(cm.integer, np.round(better), better)
+    better_obj = cm.objective_of(better)
+    return (better, better_obj) if better_obj < obj - 1e-6 else (plan, obj)
 
 
 def make_room(m: pyo.ConcreteModel, inst: Instance, cm: CompiledModel, rounds: int = 100) -> int:
@@ -723,9 +818,8 @@ def make_room(m: pyo.ConcreteModel, inst: Instance, cm: CompiledModel, rounds: i
     eps = 1e-6
 
     def change(d: int, by: float, e: np.ndarray) -> float:
-        return float(
-            pr.loc(np.array([d]), np.array([e[d] + by]))[0] - pr.loc(np.array([d]), e[d : d + 1])[0]
-        )
+        now = float(e[d])
+        return pr.loc1(d, now + by) - pr.loc1(d, now)
 
     def leavers(big_l: int) -> list[tuple[float, int, int, int, float]]:
         """Households at ``big_l`` who may leave: (cost per person of their cheapest move with

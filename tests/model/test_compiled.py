@@ -86,3 +86,11 @@ def test_fix_and_unfix_restore_the_model_bounds() -> None:
     lp = cm.h.getLp()
     assert list(lp.col_lower_) == list(cm.lower) and list(lp.col_upper_) == list(cm.upper)
     assert cm.run(10, relax=True).objective == pytest.approx(-11.1)
+
+
+def test_a_node_limit_holds_for_its_run_only() -> None:
+    cm = CompiledModel(_model(), threads=1, seed=1)
+    assert cm.run(10, max_nodes=5).has_solution
+    assert cm.h.getOptionValue("mip_max_nodes")[1] == 5
+    assert cm.run(10).status == "optimal"
+    assert cm.h.getOptionValue("mip_max_nodes")[1] == 2**31 - 1  # HiGHS's default again

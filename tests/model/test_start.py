@@ -19,6 +19,7 @@ from optimizer.model.start import (
     SizeDive,
     improve_by_moves,
     make_room,
+    rins,
     round_per_class,
     tighten_slacks,
 )
@@ -95,6 +96,44 @@ def test_on_the_national_week_the_start_is_within_the_restricted_target() -> Non
     lp = cm.objective_of(cm.values())
     _start, obj, done = _dive(m, inst, cm, time.perf_counter() + 60, lp, target=lp * 1.004)
     assert done and (obj - lp) / obj < 0.004
+    # no size step of the dive was undone: the pairs' step overfilled a pol at the first try
+    # (a resident pair the LP had half on its way out stayed) and holds at the second
+    dive = SizeDive(m, inst, cm)
+    cm.run(60, relax=True)
+    dive.run(time.perf_counter() + 60)
+    assert [size for size, outcome in dive.steps if outcome == "undone"] == []
+
+
+def test_rins_keeps_a_plan_or_finds_a_better_one_and_restores_the_bounds() -> None:
+    m, inst, cm = _lp(seed=2)
+    lp_x = cm.values()
+    SizeDive(m, inst, cm).run(time.perf_counter() + 60)
+    plan = cm.model_values()
+    cm.run(60, relax=True)  # another optimal vertex of the same LP
+    refs = [lp_x, cm.values()]
+    better, obj = rins(cm, refs, plan, time.perf_counter() + 60)
+    assert obj <= cm.objective_of(plan) + 1e-6
+    assert obj == pytest.approx(cm.objective_of(better))
+    assert np.all(np.abs(better[cm.integer] - np.round(better[cm.integer])) < 1e-9)
+    # only where the plan and an LP vertex disagreed may the sub-MIP change a household
+    agree = cm.integer & (np.abs(refs[0] - plan) <= 1e-6) & (np.abs(refs[1] - plan) <= 1e-6)
+    assert np.array_equal(better[agree], plan[agree])
+    hl = cm.h.getLp()
+    assert np.array_equal(np.asarray(hl.col_lower_), cm.lower)
+    assert np.array_equal(np.asarray(hl.col_upper_), cm.upper)
+    for v, val in zip(cm.columns, better.tolist(), strict=True):
+        v.set_value(val, skip_validation=True)
+    _hard_rows_hold(m)
+    again, again_obj = rins(cm, refs, plan, time.perf_counter() + 60)
+    assert again_obj == obj and np.array_equal(again, better)  # deterministic (a node limit)
+
+
+def test_rins_past_its_deadline_returns_the_plan() -> None:
+    m, inst, cm = _lp(seed=2)
+    SizeDive(m, inst, cm).run(time.perf_counter() + 60)
+    plan = cm.model_values()
+    same, obj = rins(cm, [np.zeros(cm.n)], plan, time.perf_counter() - 1.0)
+    assert same is plan and obj == cm.objective_of(plan)
 
 
 def test_the_dive_is_deterministic() -> None:
@@ -114,7 +153,7 @@ def test_a_dive_past_its_deadline_still_leaves_a_whole_plan() -> None:
     _hard_rows_hold(m)
 
 
-def test_a_second_dive_from_another_vertex_is_kept_only_if_better() -> None:
+def test_the_neighbourhood_and_a_second_dive_are_kept_only_if_better() -> None:
     m, inst, cm = _lp(seed=2)
     one = SizeDive(m, inst, cm)
     one.run(time.perf_counter() + 60)
