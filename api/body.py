@@ -16,6 +16,8 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
+from optimizer.documents.bounds import strict_message
+
 M = TypeVar("M", bound=BaseModel)
 DOCUMENT_MODELS: dict[str, type[BaseModel]] = {}
 """Models used as request bodies through :func:`body_schema` (added to the OpenAPI components)."""
@@ -48,8 +50,8 @@ def _parse(model: type[M], raw: bytes) -> M:
         return model.model_validate_json(raw)
     except ValidationError as e:
         errors = []
-        for err in e.errors(include_url=False, include_input=False):
-            out: dict[str, Any] = {"loc": ("body", *err["loc"]), "msg": err["msg"],
+        for err in e.errors(include_url=False):  # the input words the message, never echoed
+            out: dict[str, Any] = {"loc": ("body", *err["loc"]), "msg": strict_message(err),
                                    "type": err["type"]}
             if err["type"] == "json_invalid":
                 why = str(err.get("ctx", {}).get("error", "parse error"))

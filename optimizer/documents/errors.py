@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from optimizer.documents.bounds import strict_message
+
 
 class DocumentError(ValueError):
     """A document that cannot be used, with one readable message per problem."""
@@ -25,7 +27,7 @@ def validation_messages(err: ValidationError) -> list[str]:
     msgs = []
     for e in err.errors():
         where = _path(tuple(e["loc"]))
-        msg = e["msg"].removeprefix("Value error, ")
+        msg = strict_message(e).removeprefix("Value error, ")
         value = e.get("input")
         shown = "" if not where or isinstance(value, dict | list) else f" (got {value!r})"
         if where:

@@ -18,11 +18,13 @@ from optimizer.documents.bounds import (
     ID_PATTERN,
     MAX_BEDS,
     MAX_PERSONS,
+    BulkDocument,
     Document,
     Eur,
     EurPerBedDay,
     Id,
     Text,
+    check_text,
 )
 from optimizer.documents.kinds import DEFAULT_BAND_KINDS, LocationKind, Status, Track
 from optimizer.rules.suitability import profile_of, unsuitable_reason
@@ -50,6 +52,16 @@ __all__ = [
 
 class _Doc(Document):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Bulk(BulkDocument):
+    """The records of which a week has thousands (see :class:`BulkDocument`): every number and
+    flag strict, every string a pattern, an enum, a date or checked text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Flag = Annotated[bool, Field(strict=True)]
 
 
 class HalfYear(_Doc):
@@ -161,28 +173,33 @@ class Policy(_Doc):
         return self
 
 
-class Location(_Doc):
+class Location(_Bulk):
     id: Id
     name: Text
     gm_code: Annotated[str, Field(pattern=GM_CODE)]
     kind: LocationKind
-    capacity: Annotated[int, Field(ge=0, le=MAX_BEDS, description="Beds.")]
+    capacity: Annotated[int, Field(ge=0, le=MAX_BEDS, strict=True, description="Beds.")]
     residents: Annotated[
-        int, Field(ge=0, le=MAX_BEDS, description="Persons at the location now, every status.")
+        int,
+        Field(
+            ge=0, le=MAX_BEDS, strict=True, description="Persons at the location now, every status."
+        ),
     ]
-    closing: bool = Field(False, description="Must be empty at the end of the week.")
-    accepts_families: bool = True
-    accepts_amv: bool = False
-    school_nearby: bool = False
-    cost_per_bed_day: Annotated[EurPerBedDay, Field(description="EUR per bed-day.")]
-    x_rd_m: Annotated[float | None, Field(ge=0, le=300_000)] = Field(
+    closing: Flag = Field(False, description="Must be empty at the end of the week.")
+    accepts_families: Flag = True
+    accepts_amv: Flag = False
+    school_nearby: Flag = False
+    cost_per_bed_day: Annotated[EurPerBedDay, Field(strict=True, description="EUR per bed-day.")]
+    x_rd_m: Annotated[float | None, Field(ge=0, le=300_000, strict=True)] = Field(
         None,
         description="Own position (optional): RD New easting in metres (EPSG:28992). Maps and "
         "GIS layers use it; blank: the municipality's centre, flagged as such.",
     )
-    y_rd_m: Annotated[float | None, Field(ge=289_000, le=629_000)] = Field(
+    y_rd_m: Annotated[float | None, Field(ge=289_000, le=629_000, strict=True)] = Field(
         None, description="Own position (optional): RD New northing in metres (EPSG:28992)."
     )
+
+    _name = field_validator("name")(check_text)
 
     @model_validator(mode="after")
     def _both_coordinates(self) -> Self:
@@ -198,18 +215,25 @@ class Location(_Doc):
         return self.kind is LocationKind.amv or self.accepts_amv
 
 
-class Municipality(_Doc):
+class Municipality(_Bulk):
     gm_code: Annotated[str, Field(pattern=GM_CODE)]
     quota: Annotated[
-        int, Field(ge=0, le=MAX_PERSONS, description="This half-year's taakstelling, persons.")
+        int,
+        Field(
+            ge=0, le=MAX_PERSONS, strict=True, description="This half-year's taakstelling, persons."
+        ),
     ]
     housed: Annotated[
-        int, Field(ge=0, le=MAX_PERSONS, description="Housed so far this half-year, persons.")
+        int,
+        Field(
+            ge=0, le=MAX_PERSONS, strict=True, description="Housed so far this half-year, persons."
+        ),
     ] = 0
     linked: Annotated[
-        int, Field(ge=0, le=MAX_PERSONS, description="Linked, not yet housed, persons.")
+        int,
+        Field(ge=0, le=MAX_PERSONS, strict=True, description="Linked, not yet housed, persons."),
     ] = 0
-    max_links_per_week: Annotated[int | None, Field(ge=0, le=MAX_PERSONS)] = Field(
+    max_links_per_week: Annotated[int | None, Field(ge=0, le=MAX_PERSONS, strict=True)] = Field(
         None,
         description="The municipality's own stated intake: at most this many persons linked this "
         "week (blank: no limit beyond the quota).",
@@ -221,13 +245,13 @@ class Municipality(_Doc):
         return max(0, self.quota - self.housed - self.linked)
 
 
-class Household(_Doc):
+class Household(_Bulk):
     """A household with a pseudonymous id. No names, no nationality: by design there is no field for it."""
 
     id: Id
-    size: Annotated[int, Field(ge=1, le=30)]
-    school_age_children: Annotated[int, Field(ge=0, le=30)] = 0
-    amv: bool = False
+    size: Annotated[int, Field(ge=1, le=30, strict=True)]
+    school_age_children: Annotated[int, Field(ge=0, le=30, strict=True)] = 0
+    amv: Flag = False
     status: Status
     track: Track = Track.unknown
     location: Id
