@@ -84,7 +84,7 @@ def _element_kind(tp: Any) -> str | None:
 
 NOT_BOOL = "Input should be a number, not true or false"
 NOT_STRING = "Input should be a number, not a string"
-WHOLE = "Input should be a whole number, without a decimal point (3, not 3.0)"
+WHOLE = "Input should be a whole number, without a decimal point"
 TRUE_OR_FALSE = "Input should be true or false"
 FIT_64 = "Input should fit in 64 bits"
 
