@@ -37,6 +37,27 @@ def _lp(seed: int = 1, scale: float = 0.1) -> tuple[pyo.ConcreteModel, Instance,
     return m, inst, cm
 
 
+def _compiled_lp(inst: Instance) -> tuple[pyo.ConcreteModel, CompiledModel, float]:
+    """The model of ``inst`` compiled, with its LP solved in HiGHS: model, compiled, LP bound."""
+    m = create_model(inst)
+    cm = CompiledModel(m, 1, SEED)
+    lp = cm.run(60, relax=True)
+    assert lp.status == "optimal" and lp.objective is not None
+    return m, cm, lp.objective
+
+
+def _whole(cm: CompiledModel, x: np.ndarray) -> None:
+    """No household split, every column within its bounds."""
+    assert np.all(np.abs(x[cm.integer] - np.round(x[cm.integer])) < 1e-9)
+    assert np.all(x >= cm.lower - 1e-9) and np.all(x <= cm.upper + 1e-9)
+
+
+def _bounds_restored(cm: CompiledModel) -> None:
+    hl = cm.h.getLp()
+    assert np.array_equal(np.asarray(hl.col_lower_), cm.lower)
+    assert np.array_equal(np.asarray(hl.col_upper_), cm.upper)
+
+
 def _hard_rows_hold(m: pyo.ConcreteModel) -> None:
     """Every constraint of the model holds at the values loaded (the hard slacks included)."""
     for con in m.component_data_objects(pyo.Constraint, active=True):
@@ -60,8 +81,7 @@ def test_the_dive_leaves_a_whole_plan_that_keeps_every_rule(
 ) -> None:
     m, _inst, cm, lp = dived
     x = cm.model_values()
-    assert np.all(np.abs(x[cm.integer] - np.round(x[cm.integer])) < 1e-9)  # no household split
-    assert np.all(x >= cm.lower - 1e-9) and np.all(x <= cm.upper + 1e-9)
+    _whole(cm, x)
     _hard_rows_hold(m)
     hard = sum(pyo.value(v) for v in getattr(m, "v_capacity_excess", {}).values())
     assert hard == 0
@@ -72,9 +92,7 @@ def test_the_dive_restores_the_bounds_so_the_lp_bound_is_unchanged(
     dived: tuple[pyo.ConcreteModel, Instance, CompiledModel, float],
 ) -> None:
     _m, _inst, cm, lp = dived
-    hl = cm.h.getLp()
-    assert np.array_equal(np.asarray(hl.col_lower_), cm.lower)
-    assert np.array_equal(np.asarray(hl.col_upper_), cm.upper)
+    _bounds_restored(cm)
     assert cm.run(60, relax=True).objective == pytest.approx(lp)
 
 
@@ -118,9 +136,7 @@ def test_rins_keeps_a_plan_or_finds_a_better_one_and_restores_the_bounds() -> No
     # only where the plan and an LP vertex disagreed may the sub-MIP change a household
     agree = cm.integer & (np.abs(refs[0] - plan) <= 1e-6) & (np.abs(refs[1] - plan) <= 1e-6)
     assert np.array_equal(better[agree], plan[agree])
-    hl = cm.h.getLp()
-    assert np.array_equal(np.asarray(hl.col_lower_), cm.lower)
-    assert np.array_equal(np.asarray(hl.col_upper_), cm.upper)
+    _bounds_restored(cm)
     for v, val in zip(cm.columns, better.tolist(), strict=True):
         v.set_value(val, skip_validation=True)
     _hard_rows_hold(m)
@@ -220,16 +236,12 @@ def test_the_dive_keeps_every_row_on_random_weeks(s: Scenario) -> None:
     # random small weeks (tests/model/strategies.py): shortages, closures, over-full gvls, families
     # that fit nowhere; whatever the LP, the dive's plan is whole and keeps every row of the model
     inst = build_instance(s)
-    m = create_model(inst)
-    cm = CompiledModel(m, 1, SEED)
-    lp = cm.run(60, relax=True)
-    assert lp.status == "optimal" and lp.objective is not None
+    m, cm, lp = _compiled_lp(inst)
     assert SizeDive(m, inst, cm).run(time.perf_counter() + 60)
     x = cm.model_values()
-    assert np.all(np.abs(x[cm.integer] - np.round(x[cm.integer])) < 1e-9)
-    assert np.all(x >= cm.lower - 1e-9) and np.all(x <= cm.upper + 1e-9)
+    _whole(cm, x)
     _hard_rows_hold(m)
-    assert cm.objective_of(x) >= lp.objective - 1e-6 * max(1.0, abs(lp.objective))
+    assert cm.objective_of(x) >= lp - 1e-6 * max(1.0, abs(lp))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -239,23 +251,15 @@ def test_the_neighbourhoods_keep_every_row_on_random_weeks(s: Scenario) -> None:
     # where they miss); the plan kept is whole, keeps every row, is no worse than the dive alone
     # and leaves the model's bounds as they were
     inst = build_instance(s)
-    m = create_model(inst)
-    cm = CompiledModel(m, 1, SEED)
-    lp = cm.run(60, relax=True)
-    assert lp.status == "optimal" and lp.objective is not None
-    alone = SizeDive(m, inst, cm)
-    alone.run(time.perf_counter() + 60)
+    m, cm, lp = _compiled_lp(inst)
+    SizeDive(m, inst, cm).run(time.perf_counter() + 60)
     dive_obj = cm.objective_of(cm.model_values())
-    m = create_model(inst)
-    cm = CompiledModel(m, 1, SEED)
-    cm.run(60, relax=True)
-    target = lp.objective + 0.999 * (dive_obj - lp.objective)
-    start, obj, done = _dive(m, inst, cm, time.perf_counter() + 60, lp.objective, target)
+    m, cm, _lp_again = _compiled_lp(inst)
+    target = lp + 0.999 * (dive_obj - lp)
+    start, obj, done = _dive(m, inst, cm, time.perf_counter() + 60, lp, target)
     assert done and obj <= dive_obj + 1e-6 * max(1.0, abs(dive_obj))
     x = cm.model_values()
     assert np.array_equal(start, x)
     assert np.all(np.abs(x[cm.integer] - np.round(x[cm.integer])) < 1e-9)
     _hard_rows_hold(m)
-    hl = cm.h.getLp()
-    assert np.array_equal(np.asarray(hl.col_lower_), cm.lower)
-    assert np.array_equal(np.asarray(hl.col_upper_), cm.upper)
+    _bounds_restored(cm)
