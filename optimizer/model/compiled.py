@@ -3,9 +3,10 @@
 Pyomo's persistent HiGHS interface walks every constraint expression on ``set_instance`` to track
 named expressions and variables for later incremental updates. The weekly solve needs none of that:
 between its solves only column bounds, the MIP start and the options change. At national scale
-(28k columns, 2.7k rows, 118k nonzeros) ``set_instance`` took 0.8-0.9 s a week, Pyomo's
-``LinearStandardFormCompiler`` takes 0.13-0.19 s for the same matrices. In a 26-week what-if run
-that is most of the difference between the model's own build time and the solve.
+(28k columns, 2.7k rows, 118k nonzeros) ``set_instance`` took 0.8-0.9 s a week; the matrices
+come from ``optimizer.model.matrix`` instead, which reads them off the expressions directly. In a
+26-week what-if run that is most of the difference between the model's own build time and the
+solve.
 
 The model stays the Pyomo model of ``optimizer.model.build`` (one module per rule family); this
 module only replaces the transport to HiGHS.
@@ -17,29 +18,12 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-import pyomo.common.dependencies as pyomo_deps
 import pyomo.core as pyo
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from optimizer.model.matrix import standard_form
 
 INF = highspy.kHighsInf
 NO_LIMIT = 2**31 - 1  # HiGHS's default for its integer limits (kHighsIInf)
-
-
-def _skip_scipy_stats() -> None:
-    """Pyomo's deferred import of scipy runs a callback that imports scipy.stats, .integrate and
-    .spatial (about 0.5-1 s in a cold process); the standard-form compiler only needs
-    scipy.sparse, which scipy loads on attribute access. Drop the callback before the first use
-    (a no-op once scipy is resolved or if Pyomo renames these internals)."""
-    flag = getattr(pyomo_deps, "scipy_available", None)
-    if flag is not None and getattr(flag, "_module", True) is None and hasattr(flag, "_callback"):
-        flag._callback = None
-        finder = getattr(pyomo_deps, "DeferredImportCallbackFinder", None)
-        callbacks = getattr(finder, "_callbacks", None)
-        if isinstance(callbacks, dict):
-            callbacks.pop("scipy", None)
-
-
-_skip_scipy_stats()
 
 
 @dataclass(frozen=True)
@@ -61,8 +45,9 @@ class CompiledModel:
     """The active objective and constraints of ``m`` as a HiGHS model; columns map to Pyomo vars."""
 
     def __init__(self, m: pyo.ConcreteModel, threads: int, seed: int) -> None:
-        repn = LinearStandardFormCompiler().write(m, mixed_form=True)
-        self.columns: list[pyo.Var] = list(repn.columns)
+        form = standard_form(m)
+        self.form_read_directly = form.fast
+        self.columns: list[pyo.Var] = form.columns
         self.col_of: dict[int, int] = {id(v): j for j, v in enumerate(self.columns)}
         n = len(self.columns)
         lower = np.empty(n)
@@ -76,40 +61,21 @@ class CompiledModel:
         self.lower = lower
         self.upper = upper  # the model's own upper bounds (restrictions are undone to these)
         self.integer = integer
-        # one HiGHS row per constraint: mixed form gives a ranged constraint as two rows
-        A = repn.A.tocsr()
-        keep: list[int] = []
-        row_lo: list[float] = []
-        row_up: list[float] = []
-        last = None
-        for r, (con, sense) in enumerate(repn.rows):
-            rhs = float(repn.rhs[r])
-            if con is last:  # the lower half of a ranged constraint
-                if sense < 0:
-                    row_lo[-1] = rhs
-                else:
-                    row_up[-1] = rhs
-                continue
-            last = con
-            keep.append(r)
-            row_lo.append(rhs if sense <= 0 else -INF)
-            row_up.append(rhs if sense >= 0 else INF)
-        A = A[keep].tocsc()
         lp = highspy.HighsLp()
         lp.num_col_ = n
-        lp.num_row_ = len(keep)
-        self.cost = np.asarray(repn.c.toarray()[0], dtype=float)
-        self.offset = float(repn.c_offset[0])
+        lp.num_row_ = form.n_rows
+        self.cost = form.cost
+        self.offset = form.offset
         lp.col_cost_ = self.cost
         lp.offset_ = self.offset
         lp.col_lower_ = lower
         lp.col_upper_ = upper
-        lp.row_lower_ = np.array(row_lo, dtype=float)
-        lp.row_upper_ = np.array(row_up, dtype=float)
+        lp.row_lower_ = np.where(np.isinf(form.row_lower), -INF, form.row_lower)
+        lp.row_upper_ = np.where(np.isinf(form.row_upper), INF, form.row_upper)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = A.indices.astype(np.int32)
-        lp.a_matrix_.value_ = A.data.astype(float)
+        lp.a_matrix_.start_ = form.start
+        lp.a_matrix_.index_ = form.index
+        lp.a_matrix_.value_ = form.value
         lp.integrality_ = [
             highspy.HighsVarType.kInteger if k else highspy.HighsVarType.kContinuous
             for k in integer
