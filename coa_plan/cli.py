@@ -6,9 +6,17 @@ from __future__ import annotations
 
 from api.cli import audit_app, serve, worker
 from optimizer.cli import app
+from optimizer.gc_pause import one_shot_process
 
 app.command("serve")(serve)
 app.command("worker")(worker)
 app.add_typer(audit_app, name="audit")
 
-__all__ = ["app"]
+
+def main() -> None:
+    """The ``coa-plan`` program: one command, then the process ends."""
+    one_shot_process()
+    app()
+
+
+__all__ = ["app", "main"]

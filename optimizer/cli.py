@@ -301,7 +301,7 @@ def convert(
 
 
 @app.command("allocate")
-@paused_gc()  # the whole command: reading and validating a week is object-heavy too
+@paused_gc(ends_process=True)  # the whole command: reading and validating a week is object-heavy too
 def allocate_cmd(
     scenario_file: Annotated[Path, typer.Argument(help="Scenario .json, .xlsx or CSV folder.")],
     out: Annotated[

@@ -104,3 +104,31 @@ def test_the_weekly_allocation_runs_with_the_collector_paused(monkeypatch) -> No
     allocation.allocate(generate_scenario(ScenarioSpec(seed=3, scale=0.02)))
     assert seen and not any(seen)
     assert gc.isenabled()
+
+
+def test_the_last_command_of_a_one_shot_process_freezes_instead_of_scanning() -> None:
+    """Only with both ``one_shot_process()`` (the ``coa-plan`` program) and ``ends_process``; in
+    this (longer) process the same command leaves its garbage to the collector."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc\n"
+        "from optimizer.gc_pause import one_shot_process, paused_gc\n"
+        "gc.enable()\n"
+        "with paused_gc(ends_process=True):\n"
+        "    garbage = [[] for _ in range(1000)]\n"
+        "before = gc.get_freeze_count()\n"
+        "one_shot_process()\n"
+        "with paused_gc():\n"
+        "    pass\n"
+        "middle = gc.get_freeze_count()\n"
+        "with paused_gc(ends_process=True):\n"
+        "    cycles = [[] for _ in range(1000)]\n"
+        "print(before, middle, gc.get_freeze_count() >= 1000, gc.isenabled())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "0", "True", "True"]
+    with paused_gc(ends_process=True):
+        pass
+    assert gc.get_freeze_count() == 0  # this process never said it is one-shot
