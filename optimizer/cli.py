@@ -301,7 +301,8 @@ def convert(
 
 
 @app.command("allocate")
-@paused_gc(ends_process=True)  # the whole command: reading and validating a week is object-heavy too
+# the whole command (reading and validating a week is object-heavy too), the program's last work
+@paused_gc(ends_process=True)
 def allocate_cmd(
     scenario_file: Annotated[Path, typer.Argument(help="Scenario .json, .xlsx or CSV folder.")],
     out: Annotated[
