@@ -9,7 +9,6 @@ measures the plan (:mod:`optimizer.kpis`) and, when replanning, lists what chang
 
 from __future__ import annotations
 
-import gc
 import time
 from dataclasses import dataclass, replace
 
@@ -31,7 +30,7 @@ from optimizer.documents.plan import (
 from optimizer.documents.scenario import Scenario, Status
 from optimizer.gc_pause import paused_gc
 from optimizer.kpis import compute_kpis, with_savings
-from optimizer.model.build import create_model
+from optimizer.model.build import create_model, release_model
 from optimizer.model.families.registry import ELASTIC
 from optimizer.model.instance import Instance, build_instance
 from optimizer.model.solve import Solved, SolveOptions, solve_model
@@ -314,10 +313,6 @@ def _allocate(s: Scenario, opts: SolveOptions, previous: Plan | None) -> Plan:
         t1 = time.perf_counter()
         inst = build_instance(s, previous, extra)
         m = create_model(inst)
-        if _round:
-            # the last round's model is unreachable now, but its components refer to their block
-            # (a cycle): with the collector paused it would stay beside this one to the end
-            gc.collect()
         build_s += time.perf_counter() - t1
         left = opts.time_limit_s - (time.perf_counter() - t0)
         sol = solve_model(m, inst, replace(opts, time_limit_s=max(0.05, left)))
@@ -331,6 +326,9 @@ def _allocate(s: Scenario, opts: SolveOptions, previous: Plan | None) -> Plan:
             break
         for o, gs in more.items():
             extra.setdefault(o, set()).update(gs)
+        # another round: with the collector paused, this model (garbage in reference cycles once
+        # dropped) would stay beside the next one to the end
+        release_model(m)
     decided = disaggregate(inst, sol)
     diagnosis = diagnose(inst, sol)
     if sol.status == "no_solution":
@@ -356,6 +354,15 @@ def _allocate(s: Scenario, opts: SolveOptions, previous: Plan | None) -> Plan:
         else 1.0
     )
     n_int = inst.n_arcs + inst.n_links + len(sol.unplaced) + len(inst.classes_with_role("closing"))
+    size = ModelSize(
+        classes=len(inst.classes),
+        variables=m.nvariables(),
+        integer_variables=n_int,
+        constraints=m.nconstraints(),
+        build_seconds=round(build_s, 3),
+        households=len(s.households),
+    )
+    release_model(m)  # freed now, not left to the collector (see release_model)
     return Plan(
         week=s.week,
         scenario_hash=scenario_hash(s),
@@ -374,12 +381,5 @@ def _allocate(s: Scenario, opts: SolveOptions, previous: Plan | None) -> Plan:
         diagnosis=diagnosis,
         kpis=kpis,
         changes=_changes(inst, previous, decided) if previous else [],
-        model=ModelSize(
-            classes=len(inst.classes),
-            variables=m.nvariables(),
-            integer_variables=n_int,
-            constraints=m.nconstraints(),
-            build_seconds=round(build_s, 3),
-            households=len(s.households),
-        ),
+        model=size,
     )

@@ -86,6 +86,23 @@ def create_model(inst: Instance) -> pyo.ConcreteModel:
     return m
 
 
+def release_model(m: pyo.ConcreteModel) -> None:
+    """Take the model apart so that reference counting frees it at once.
+
+    A Pyomo block and every scalar component hold themselves (``_data = {None: self}``), so a
+    model dropped as it is stays garbage in reference cycles until the cyclic collector walks
+    it: a national week is 520,000 objects, 0.10-0.16 s of the collector's time after each
+    weekly allocation, every week of a what-if run. Deleting and clearing each component leaves
+    no cycle behind (0.02-0.04 s, freed as it goes). ``m`` is empty afterwards."""
+    for c in list(m.component_objects(descend_into=False)):
+        m.del_component(c)
+        c.clear()
+    del c
+    for name in ("arcs_of", "links_of", "links_into", "place_vars", "link_vars"):
+        m.__dict__.pop(name, None)
+    m.clear()
+
+
 def cost_breakdown(m: pyo.ConcreteModel) -> dict[str, float]:
     """Euros per family at the loaded solution; sums exactly to the objective."""
     return {name: value_of(getattr(m, f"cost_{name}")) for name in COST_FAMILIES}
