@@ -84,9 +84,14 @@ class _Unknown(Exception):
 
 
 class _Walk:
+    """Every coefficient keyed by ``id(var)``. A term is entered even at a coefficient of zero, so
+    each dict's keys are in the order its variables were met (Pyomo registers a variable when it
+    meets it, whatever its coefficient, and orders the columns by that); :meth:`row` drops the
+    zeros afterwards, as Pyomo does."""
+
     def __init__(self) -> None:
         self.named: dict[int, tuple[dict[int, float], float]] = {}
-        self.seen: dict[int, VarData] = {}  # every variable met, in the order met
+        self.met: list[dict[int, float]] = []  # the objective and the rows, before dropping zeros
 
     def linear(self, e: object) -> tuple[dict[int, float], float]:
         out: dict[int, float] = {}
@@ -97,6 +102,7 @@ class _Walk:
         """A row or the objective: as :meth:`linear`, without the terms that cancelled (Pyomo
         drops those at the top of an expression; a row left without terms is a constant)."""
         out, const = self.linear(e)
+        self.met.append(out)
         if 0.0 in out.values():
             out = {k: c for k, c in out.items() if c}
         return out, const
@@ -106,18 +112,13 @@ class _Walk:
         cls = e.__class__
         if cls is LinearExpression or cls is SumExpression:
             const = 0.0
-            seen = self.seen
+            get = out.get
             for a in e.args:  # type: ignore[attr-defined]
                 if a.__class__ is MonomialTermExpression:
                     c, v = a._args_
-                    if c.__class__ in _NUMBER and v.__class__ is VarData:
+                    if v.__class__ is VarData and c.__class__ in _NUMBER:
                         k = id(v)
-                        if k not in seen:
-                            seen[k] = v
-                        if k in out:
-                            out[k] += mult * c
-                        elif c:
-                            out[k] = mult * c
+                        out[k] = get(k, 0.0) + (c if mult == 1.0 else mult * c)
                         continue
                 const += self._add(a, mult, out)
             return const
@@ -131,16 +132,17 @@ class _Walk:
                 raise _Unknown
             return self._term(c, v, mult, out)
         if isinstance(e, _NAMED):
-            k = id(e)
-            got = self.named.get(k)
+            got = self.named.get(id(e))
             if got is None:
-                got = self.named[k] = self.linear(e.expr)  # type: ignore[attr-defined]
+                got = self.named[id(e)] = self.linear(e.expr)  # type: ignore[attr-defined]
             part, c0 = got
-            for k, c in part.items():
-                if k in out:
-                    out[k] += mult * c
-                elif c:
-                    out[k] = mult * c
+            get = out.get
+            if mult == 1.0:
+                for k, c in part.items():
+                    out[k] = get(k, 0.0) + c
+            else:
+                for k, c in part.items():
+                    out[k] = get(k, 0.0) + mult * c
             return mult * c0
         if cls is NegationExpression:
             return self._add(e.args[0], -mult, out)  # type: ignore[attr-defined]
@@ -148,16 +150,10 @@ class _Walk:
             return mult * e.value  # type: ignore[attr-defined]
         raise _Unknown(cls.__name__)
 
-    def _term(self, c: float, v: VarData, mult: float, out: dict[int, float]) -> float:
-        if v.fixed:
-            raise _Unknown
+    @staticmethod
+    def _term(c: float, v: VarData, mult: float, out: dict[int, float]) -> float:
         k = id(v)
-        if k not in self.seen:
-            self.seen[k] = v
-        if k in out:
-            out[k] += mult * c
-        elif c:
-            out[k] = mult * c
+        out[k] = out.get(k, 0.0) + mult * c
         return 0.0
 
 
@@ -196,31 +192,51 @@ def _fast(m: pyo.ConcreteModel) -> StandardForm:
         lower.append(-np.inf if lo is None else lo - const)
         upper.append(np.inf if up is None else up - const)
 
-    # columns: whole components, in the order their first variable was met
-    order: list[object] = []
-    done: set[int] = set()
-    for v in walk.seen.values():
-        comp = v.parent_component()
-        if id(comp) not in done:
-            done.add(id(comp))
-            order.append(comp)
-    col_of: dict[int, int] = {}
+    # columns: whole components, in the order their first variable was met; ``pos`` numbers
+    # the variables in the model's own order, ``perm`` maps that to the column order
+    comps = list(m.component_objects(pyo.Var, descend_into=True))
+    pos: dict[int, int] = {}
     every: list[VarData] = []
-    for comp in order:
-        for v in comp.values():  # type: ignore[attr-defined]
+    comp_at: list[int] = []  # component of each position
+    bounds = [0]
+    for i, comp in enumerate(comps):
+        for v in comp.values():
             if v.fixed:
-                raise _Unknown
-            col_of[id(v)] = len(every)
+                raise _Unknown  # Pyomo moves a fixed variable into the bounds
+            pos[id(v)] = len(every)
             every.append(v)
+        comp_at.extend([i] * (len(every) - bounds[-1]))
+        bounds.append(len(every))
+    rank: dict[int, None] = {}
+    for d in walk.met:
+        for k in d:
+            p = pos.get(k)
+            if p is None:
+                raise _Unknown  # a variable of another model
+            ci = comp_at[p]
+            if ci not in rank:
+                rank[ci] = None
+                if len(rank) == len(comps):
+                    break
+        if len(rank) == len(comps):
+            break
+    order = np.concatenate(
+        [np.arange(bounds[ci], bounds[ci + 1]) for ci in rank] or [np.zeros(0, dtype=np.int64)]
+    ).astype(np.int64)
+    perm = np.full(len(every), -1, dtype=np.int64)  # -1: a component never met
+    perm[order] = np.arange(len(order))
+    every = [every[j] for j in order.tolist()]
 
     nnz = sum(len(r) for r in rows)
     r_idx = np.repeat(np.arange(len(rows), dtype=np.int64), [len(r) for r in rows])
-    c_idx = np.fromiter((col_of[k] for r in rows for k in r), dtype=np.int64, count=nnz)
+    try:
+        c_idx = perm[np.fromiter((pos[k] for r in rows for k in r), dtype=np.int64, count=nnz)]
+        cols = perm[np.fromiter((pos[k] for k in cost_of), dtype=np.int64, count=len(cost_of))]
+    except KeyError:
+        raise _Unknown from None  # a variable of another model
     data = np.fromiter((c for r in rows for c in r.values()), dtype=float, count=nnz)
     cost_all = np.zeros(len(every))
-    if cost_of:
-        cols = np.fromiter((col_of[k] for k in cost_of), dtype=np.int64, count=len(cost_of))
-        cost_all[cols] = np.fromiter(cost_of.values(), dtype=float, count=len(cost_of))
+    cost_all[cols] = np.fromiter(cost_of.values(), dtype=float, count=len(cost_of))
     # drop the columns without a nonzero, as Pyomo does
     used = np.zeros(len(every), dtype=bool)
     used[c_idx] = True
