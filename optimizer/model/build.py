@@ -24,6 +24,11 @@ COST_FAMILIES = PRICED
 """Every family with a ``cost_<name>`` in the objective (elastic hard and soft), registry order."""
 
 
+PLAIN_ATTRIBUTES = ("arcs_of", "links_of", "links_into", "place_vars", "link_vars")
+"""What :func:`add_variables` keeps on the model besides Pyomo components (index lists and the
+variables as plain lists); :func:`release_model` drops them too."""
+
+
 def add_variables(m: pyo.ConcreteModel, inst: Instance) -> None:
     cls = inst.classes
     m.arcs_of = defaultdict(list)
@@ -97,8 +102,7 @@ def release_model(m: pyo.ConcreteModel) -> None:
     for c in list(m.component_objects(descend_into=False)):
         m.del_component(c)
         c.clear()
-    del c
-    for name in ("arcs_of", "links_of", "links_into", "place_vars", "link_vars"):
+    for name in PLAIN_ATTRIBUTES:
         m.__dict__.pop(name, None)
     m.clear()
 

@@ -46,7 +46,6 @@ class CompiledModel:
 
     def __init__(self, m: pyo.ConcreteModel, threads: int, seed: int) -> None:
         form = standard_form(m)
-        self.form_read_directly = form.fast
         self.columns: list[pyo.Var] = form.columns
         self.col_of: dict[int, int] = {id(v): j for j, v in enumerate(self.columns)}
         n = len(self.columns)
@@ -70,8 +69,8 @@ class CompiledModel:
         lp.offset_ = self.offset
         lp.col_lower_ = lower
         lp.col_upper_ = upper
-        lp.row_lower_ = np.where(np.isinf(form.row_lower), -INF, form.row_lower)
-        lp.row_upper_ = np.where(np.isinf(form.row_upper), INF, form.row_upper)
+        lp.row_lower_ = form.row_lower  # -inf / inf where a row has no bound: kHighsInf is inf
+        lp.row_upper_ = form.row_upper
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = form.start
         lp.a_matrix_.index_ = form.index
